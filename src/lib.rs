@@ -4,7 +4,23 @@
 //! the [`eventstream`] frame codec, and the translation between a provider-neutral chat model
 //! and Bedrock's Converse and native bodies.
 
+pub mod client;
 pub mod clock;
+pub mod converse;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod event;
+pub mod invoke;
+pub mod model;
+pub mod models;
+pub mod openai;
+#[cfg(feature = "replay")]
+pub mod replay;
+pub mod retry;
+pub mod stream;
+pub mod translate;
+pub mod translation_error;
 
 pub use eventstream;
 pub use sigv4;

@@ -1,0 +1,1 @@
+//! The Bedrock Runtime client: builder, signing each attempt, retries, streaming.

@@ -1,0 +1,1 @@
+//! Translation between the provider-neutral model and Bedrock Converse / ConverseStream bodies.

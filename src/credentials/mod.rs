@@ -1,0 +1,1 @@
+//! Credential sources, tried in the documented order, and the cache that refreshes them.

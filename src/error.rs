@@ -1,0 +1,1 @@
+//! The client's opaque error with `kind()` and predicates.

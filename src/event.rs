@@ -1,0 +1,1 @@
+//! An Event Stream message to a Bedrock event (exceptions included).

@@ -1,0 +1,1 @@
+//! Native InvokeModel bodies, one file per model family.

@@ -1,0 +1,1 @@
+//! The provider-neutral chat and embedding model: requests, responses, stream events, usage.

@@ -1,0 +1,1 @@
+//! Model ids, aliases, families, capabilities and prices.

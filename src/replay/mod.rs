@@ -1,0 +1,1 @@
+//! A loopback HTTP server that replays recorded Bedrock exchanges and injects faults.

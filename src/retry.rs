@@ -1,0 +1,1 @@
+//! Retry policy: standard mode, backoff with full jitter, retry quota.

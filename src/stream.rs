@@ -1,0 +1,1 @@
+//! The async shell of a streamed response: pull chunks, push into the decoder, pop events.

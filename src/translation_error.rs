@@ -1,0 +1,1 @@
+//! The error of the pure translation layer: what went wrong and at which JSON path.
