@@ -1,1 +1,5 @@
 //! The Bedrock Runtime client: builder, signing each attempt, retries, streaming.
+
+mod env;
+
+pub use env::Env;
