@@ -1,0 +1,34 @@
+//! Serde helpers: byte fields are written as standard base64 strings.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// Serializes bytes as a standard (padded) base64 string.
+pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&STANDARD.encode(bytes))
+}
+
+/// Deserializes a standard base64 string into bytes.
+pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    STANDARD
+        .decode(s.as_bytes())
+        .map_err(|e| serde::de::Error::custom(format_args!("invalid base64: {e}")))
+}
+
+/// Encodes bytes as standard base64.
+#[allow(dead_code)]
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// Decodes standard base64 (padded or not).
+#[allow(dead_code)]
+pub(crate) fn decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    STANDARD.decode(s.as_bytes()).or_else(|e| {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(s.trim_end_matches('=').as_bytes())
+            .map_err(|_| e)
+    })
+}
