@@ -1,0 +1,139 @@
+//! Signing a Bedrock ConverseStream request (1 KiB JSON body, 5 headers, session token):
+//! this crate, the official `aws-sigv4`, this crate with a cached signing key, and the hashing
+//! no signer can avoid (SHA-256 of the body, SHA-256 of a canonical-request-sized buffer, one
+//! HMAC).
+//!
+//! Run: `cargo bench -p sigv4 --bench sign`.
+
+// `criterion_group!` generates an undocumented public function.
+#![allow(missing_docs)]
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, UNIX_EPOCH};
+
+const AKID: &str = "ASIAEXAMPLEEXAMPLE12";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKENxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/IQoJb3JpZ2luX2VjEXAMPLETOKENxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/IQoJb3JpZ2luX2VjEXAMPLETOKENxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/IQoJb3JpZ2luX2VjEXAMPLE==";
+const URL: &str = "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-20250514-v1%3A0/converse-stream";
+const HEADERS: [(&str, &str); 5] = [
+    ("content-type", "application/json"),
+    ("accept", "application/vnd.amazon.eventstream"),
+    ("content-length", "1024"),
+    ("user-agent", "bedrock-wire/0.1.0"),
+    ("x-amz-user-agent", "bedrock-wire/0.1.0 md/converse-stream"),
+];
+// 2025-06-01T12:00:00Z
+const UNIX_TIME: i64 = 1_748_779_200;
+
+fn body() -> Vec<u8> {
+    let mut body = String::from(r#"{"messages":[{"role":"user","content":[{"text":""#);
+    let tail = r#""}]}],"inferenceConfig":{"maxTokens":1024,"temperature":0.5}}"#;
+    while body.len() + tail.len() < 1024 {
+        body.push_str("lorem ipsum ");
+    }
+    body.truncate(1024 - tail.len());
+    body.push_str(tail);
+    assert_eq!(body.len(), 1024);
+    body.into_bytes()
+}
+
+fn bench(c: &mut Criterion) {
+    let body = body();
+    let time = time::OffsetDateTime::from_unix_timestamp(UNIX_TIME).expect("time");
+    let creds = sigv4::Credentials::new(AKID, SECRET, Some(TOKEN.to_string()));
+    let params = sigv4::SigningParams {
+        region: "us-east-1",
+        service: "bedrock",
+        time,
+        settings: sigv4::SigningSettings::default(),
+    };
+    let req = sigv4::SignableRequest {
+        method: "POST",
+        url: URL,
+        headers: &HEADERS,
+        body: sigv4::SignableBody::Bytes(&body),
+    };
+    let key = sigv4::SigningKey::derive(SECRET, time.date(), "us-east-1", "bedrock");
+
+    // The official crate, same request.
+    let identity =
+        aws_credential_types::Credentials::new(AKID, SECRET, Some(TOKEN.into()), None, "bench")
+            .into();
+    let system_time = UNIX_EPOCH + Duration::from_secs(u64::try_from(UNIX_TIME).expect("positive"));
+    let aws_params: aws_sigv4::http_request::SigningParams<'_> =
+        aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("bedrock")
+            .time(system_time)
+            .settings(aws_sigv4::http_request::SigningSettings::default())
+            .build()
+            .expect("params")
+            .into();
+
+    // Both produce the same signature.
+    let ours = sigv4::sign(&req, &params, &creds).expect("sign");
+    let aws_req = aws_sigv4::http_request::SignableRequest::new(
+        "POST",
+        URL,
+        HEADERS.iter().copied(),
+        aws_sigv4::http_request::SignableBody::Bytes(&body),
+    )
+    .expect("request");
+    let theirs = aws_sigv4::http_request::sign(aws_req, &aws_params).expect("sign");
+    assert_eq!(ours.signature, theirs.signature());
+    let creq_len = ours.canonical_request.len();
+    let sts = ours.string_to_sign.clone();
+
+    let mut group = c.benchmark_group("sign_converse_stream");
+    group.bench_function("sigv4 (this crate)", |b| {
+        b.iter(|| {
+            sigv4::sign(black_box(&req), black_box(&params), black_box(&creds)).expect("sign")
+        });
+    });
+    group.bench_function("aws-sigv4", |b| {
+        b.iter(|| {
+            let r = aws_sigv4::http_request::SignableRequest::new(
+                "POST",
+                black_box(URL),
+                HEADERS.iter().copied(),
+                aws_sigv4::http_request::SignableBody::Bytes(black_box(&body)),
+            )
+            .expect("request");
+            aws_sigv4::http_request::sign(r, black_box(&aws_params)).expect("sign")
+        });
+    });
+    group.bench_function("sigv4 cached key", |b| {
+        b.iter(|| {
+            sigv4::sign_with_key(
+                black_box(&req),
+                black_box(&params),
+                AKID,
+                Some(TOKEN),
+                black_box(&key),
+            )
+            .expect("sign")
+        });
+    });
+    let creq_buf = vec![b'a'; creq_len];
+    group.bench_function("hashing floor", |b| {
+        b.iter(|| {
+            let body_hash = Sha256::digest(black_box(&body));
+            let creq_hash = Sha256::digest(black_box(&creq_buf));
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(black_box(key.as_bytes())).expect("hmac");
+            mac.update(black_box(sts.as_bytes()));
+            (body_hash, creq_hash, mac.finalize().into_bytes())
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,222 @@
+//! Who signs: SigV4 credentials or a Bedrock bearer API key, both with redacting `Debug`.
+
+use crate::sign::{SignableRequest, SigningOutput, SigningParams, sign};
+use crate::{Error, canonical::check_header_value_bytes};
+use std::fmt;
+
+const REDACTED: &str = "** redacted **";
+
+/// Overwrites a string's bytes with zeros before its memory is released (best effort: without
+/// `unsafe` or a dedicated crate, copies made earlier by the allocator cannot be reached).
+fn wipe(s: &mut String) {
+    let mut bytes = std::mem::take(s).into_bytes();
+    bytes.fill(0);
+    std::hint::black_box(&bytes);
+}
+
+/// AWS credentials: an access key id, a secret access key and, for temporary credentials, a
+/// session token.
+///
+/// `Debug` shows the access key id only; the secret and the token are redacted.
+///
+/// ```
+/// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+/// assert_eq!(creds.access_key_id(), "AKIDEXAMPLE");
+/// assert!(!format!("{creds:?}").contains("EXAMPLEKEY"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl Credentials {
+    /// Credentials from their parts.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+        }
+    }
+
+    /// The access key id (not a secret; it appears in the `Authorization` header).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key. Never log it.
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    /// The session token of temporary credentials. Never log it.
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &REDACTED)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| REDACTED),
+            )
+            .finish()
+    }
+}
+
+impl Drop for Credentials {
+    fn drop(&mut self) {
+        wipe(&mut self.secret_access_key);
+        if let Some(token) = self.session_token.as_mut() {
+            wipe(token);
+        }
+    }
+}
+
+/// A Bedrock API key, sent as `Authorization: Bearer <key>`.
+///
+/// `Debug` is redacted.
+///
+/// ```
+/// let token = sigv4::BearerToken::new("bedrock-api-key-c2VjcmV0");
+/// assert_eq!(token.expose(), "bedrock-api-key-c2VjcmV0");
+/// assert_eq!(format!("{token:?}"), "BearerToken(** redacted **)");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerToken {
+    token: String,
+}
+
+impl BearerToken {
+    /// Wraps an API key.
+    pub fn new(token: impl Into<String>) -> Self {
+        BearerToken {
+            token: token.into(),
+        }
+    }
+
+    /// The key itself. Never log it.
+    pub fn expose(&self) -> &str {
+        &self.token
+    }
+
+    /// The one header bearer authentication adds: `("authorization", "Bearer <key>")`.
+    ///
+    /// Fails if the key is empty or contains a byte that cannot appear in a header value.
+    pub fn header(&self) -> Result<(&'static str, String), Error> {
+        if self.token.is_empty() {
+            return Err(Error::InvalidBearerToken { offset: 0 });
+        }
+        check_header_value_bytes(self.token.as_bytes())
+            .map_err(|offset| Error::InvalidBearerToken { offset })?;
+        let mut value = String::with_capacity(7 + self.token.len());
+        value.push_str("Bearer ");
+        value.push_str(&self.token);
+        Ok(("authorization", value))
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("BearerToken")
+            .field(&format_args!("{REDACTED}"))
+            .finish()
+    }
+}
+
+impl Drop for BearerToken {
+    fn drop(&mut self) {
+        wipe(&mut self.token);
+    }
+}
+
+/// How a request is authenticated: SigV4 with AWS credentials, or a Bedrock bearer API key.
+///
+/// ```
+/// use sigv4::{Auth, BearerToken, SignableBody, SignableRequest, SigningParams, SigningSettings};
+/// use time::macros::datetime;
+///
+/// let auth = Auth::Bearer(BearerToken::new("bedrock-api-key-abc"));
+/// let req = SignableRequest {
+///     method: "POST",
+///     url: "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse",
+///     headers: &[("content-type", "application/json")],
+///     body: SignableBody::Bytes(b"{}"),
+/// };
+/// let params = SigningParams {
+///     region: "us-east-1",
+///     service: "bedrock",
+///     time: datetime!(2025-01-01 0:00 UTC),
+///     settings: SigningSettings::default(),
+/// };
+/// let out = auth.sign(&req, &params)?;
+/// assert_eq!(out.headers, vec![("authorization", "Bearer bedrock-api-key-abc".to_string())]);
+/// # Ok::<(), sigv4::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// Sign with AWS Signature Version 4.
+    SigV4(Credentials),
+    /// Send `Authorization: Bearer <key>` and nothing else.
+    Bearer(BearerToken),
+}
+
+impl Auth {
+    /// Authenticates `req`: SigV4 signs it (see [`sign`]); a bearer key yields exactly one header,
+    /// `authorization: Bearer <key>`, and empty `signature`, `canonical_request` and
+    /// `string_to_sign`.
+    pub fn sign(
+        &self,
+        req: &SignableRequest<'_>,
+        params: &SigningParams<'_>,
+    ) -> Result<SigningOutput, Error> {
+        match self {
+            Auth::SigV4(creds) => sign(req, params, creds),
+            Auth::Bearer(token) => Ok(SigningOutput {
+                headers: vec![token.header()?],
+                signature: String::new(),
+                canonical_request: String::new(),
+                string_to_sign: String::new(),
+            }),
+        }
+    }
+
+    /// The bearer header, if this is bearer authentication (`None` for SigV4).
+    pub fn bearer_header(&self) -> Option<Result<(&'static str, String), Error>> {
+        match self {
+            Auth::SigV4(_) => None,
+            Auth::Bearer(token) => Some(token.header()),
+        }
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::SigV4(c) => f.debug_tuple("SigV4").field(c).finish(),
+            Auth::Bearer(t) => f.debug_tuple("Bearer").field(t).finish(),
+        }
+    }
+}
+
+impl From<Credentials> for Auth {
+    fn from(c: Credentials) -> Self {
+        Auth::SigV4(c)
+    }
+}
+
+impl From<BearerToken> for Auth {
+    fn from(t: BearerToken) -> Self {
+        Auth::Bearer(t)
+    }
+}
