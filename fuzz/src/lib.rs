@@ -1,0 +1,82 @@
+//! Helpers shared by the fuzz targets.
+
+use bytes::Bytes;
+use eventstream::{Decoder, Error, Frame, Header, HeaderValue, Message, StrBytes};
+
+/// Rewrites `data` in place into well-framed frames: each total length is clamped into what is
+/// left, each headers length into what fits, and both CRCs are recomputed, so the fuzzer gets
+/// past the checksum gates and reaches the header parser. A tail shorter than 16 bytes is left
+/// as it is (a truncated frame); returns where it starts.
+pub fn fix_crcs(data: &mut [u8]) -> usize {
+    let mut pos = 0;
+    while data.len() - pos >= 16 {
+        let frame = &mut data[pos..];
+        let remaining = frame.len();
+        let declared = u32::from_be_bytes(frame[0..4].try_into().unwrap()) as usize;
+        let total = 16 + declared % (remaining - 15);
+        let declared_headers = u32::from_be_bytes(frame[4..8].try_into().unwrap()) as usize;
+        let headers = declared_headers % (total - 15);
+        frame[0..4].copy_from_slice(&(total as u32).to_be_bytes());
+        frame[4..8].copy_from_slice(&(headers as u32).to_be_bytes());
+        let prelude_crc = crc32fast::hash(&frame[0..8]);
+        frame[8..12].copy_from_slice(&prelude_crc.to_be_bytes());
+        let message_crc = crc32fast::hash(&frame[..total - 4]);
+        frame[total - 4..total].copy_from_slice(&message_crc.to_be_bytes());
+        pos += total;
+    }
+    pos
+}
+
+/// Pulls frames until the decoder needs input or fails.
+pub fn drain(decoder: &mut Decoder, frames: &mut Vec<Frame>) -> Result<(), Error> {
+    while let Some(frame) = decoder.next_frame()? {
+        frames.push(frame);
+    }
+    Ok(())
+}
+
+/// Decodes `data` pushed as one `Bytes`: the frames and the end result (`finish` included).
+pub fn decode_whole(data: &[u8]) -> (Vec<Frame>, Result<(), Error>) {
+    let mut decoder = Decoder::new();
+    decoder.push_bytes(Bytes::copy_from_slice(data));
+    let mut frames = Vec::new();
+    let result = drain(&mut decoder, &mut frames).and_then(|()| decoder.finish());
+    (frames, result)
+}
+
+/// Builds a message deterministically from fuzz input (every header type reachable).
+pub fn message_from(data: &[u8]) -> Message {
+    let mut it = data.iter().copied();
+    let mut headers = Vec::new();
+    let count = it.next().unwrap_or(0) % 8;
+    for _ in 0..count {
+        let name_len = usize::from(it.next().unwrap_or(1) % 20) + 1;
+        let name: String = (0..name_len)
+            .map(|_| char::from(b'a' + it.next().unwrap_or(0) % 26))
+            .collect();
+        let mut take = |n: usize| -> Vec<u8> { (0..n).map(|_| it.next().unwrap_or(0)).collect() };
+        let selector = take(1)[0] % 10;
+        let value = match selector {
+            0 => HeaderValue::Bool(true),
+            1 => HeaderValue::Bool(false),
+            2 => HeaderValue::Byte(i8::from_be_bytes(take(1).try_into().unwrap())),
+            3 => HeaderValue::Int16(i16::from_be_bytes(take(2).try_into().unwrap())),
+            4 => HeaderValue::Int32(i32::from_be_bytes(take(4).try_into().unwrap())),
+            5 => HeaderValue::Int64(i64::from_be_bytes(take(8).try_into().unwrap())),
+            6 => {
+                let n = usize::from(take(1)[0]);
+                HeaderValue::ByteArray(Bytes::from(take(n)))
+            }
+            7 => {
+                let n = usize::from(take(1)[0]);
+                let s = String::from_utf8_lossy(&take(n)).into_owned();
+                HeaderValue::String(StrBytes::from(s))
+            }
+            8 => HeaderValue::Timestamp(i64::from_be_bytes(take(8).try_into().unwrap())),
+            _ => HeaderValue::Uuid(take(16).try_into().unwrap()),
+        };
+        headers.push(Header::new(&name, value));
+    }
+    let payload: Vec<u8> = it.collect();
+    Message::from_parts(headers, Bytes::from(payload))
+}
