@@ -1,0 +1,108 @@
+//! The refreshing credentials cache: refresh ahead of expiry, one load in flight.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::chain::Source;
+use super::{AwsCredentials, LoadContext};
+use crate::error::Error;
+
+/// Credentials from a [`Source`], cached and refreshed [`super::REFRESH_AHEAD`] before expiry.
+///
+/// However many tasks ask at once, one load runs; the others wait for it and share its result.
+/// If a refresh fails while the cached credentials have not yet expired, those are returned.
+///
+/// ```no_run
+/// # async fn f(provider: bedrock_wire::credentials::CredentialsProvider) -> Result<(), bedrock_wire::error::Error> {
+/// let creds = provider.credentials().await?;
+/// println!("using {}", creds.credentials().access_key_id());
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct CredentialsProvider {
+    source: Source,
+    ctx: LoadContext,
+    cached: Mutex<Option<AwsCredentials>>,
+    refresh: tokio::sync::Mutex<()>,
+    loads: AtomicU64,
+}
+
+impl CredentialsProvider {
+    /// A provider for `source`, loading with `ctx`.
+    pub fn new(source: Source, ctx: LoadContext) -> Self {
+        Self {
+            source,
+            ctx,
+            cached: Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            loads: AtomicU64::new(0),
+        }
+    }
+
+    /// The source.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// How many loads have run (for diagnostics and tests).
+    pub fn loads(&self) -> u64 {
+        self.loads.load(Ordering::Relaxed)
+    }
+
+    /// Drops the cached credentials (the next call loads).
+    pub fn invalidate(&self) {
+        *self.lock() = None;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<AwsCredentials>> {
+        self.cached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn fresh(&self) -> Option<AwsCredentials> {
+        let now = self.ctx.clock.now();
+        self.lock()
+            .as_ref()
+            .filter(|c| !c.needs_refresh(now))
+            .cloned()
+    }
+
+    /// Credentials valid for at least [`super::REFRESH_AHEAD`] (or the last good ones if a refresh
+    /// failed before they expired).
+    pub async fn credentials(&self) -> Result<AwsCredentials, Error> {
+        if let Source::Static(c) = &self.source
+            && c.expires_at().is_none()
+        {
+            return Ok(c.clone());
+        }
+        if let Some(c) = self.fresh() {
+            return Ok(c);
+        }
+        let _single_flight = self.refresh.lock().await;
+        if let Some(c) = self.fresh() {
+            return Ok(c);
+        }
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        match self.source.load(&self.ctx).await {
+            Ok(c) => {
+                let now = self.ctx.clock.now();
+                if c.is_expired(now) {
+                    return Err(Error::credentials(format!(
+                        "{} returned credentials that have already expired",
+                        c.source()
+                    )));
+                }
+                *self.lock() = Some(c.clone());
+                Ok(c)
+            }
+            Err(e) => {
+                let now = self.ctx.clock.now();
+                match self.lock().as_ref().filter(|c| !c.is_expired(now)) {
+                    Some(still_valid) => Ok(still_valid.clone()),
+                    None => Err(e),
+                }
+            }
+        }
+    }
+}
