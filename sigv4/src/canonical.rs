@@ -100,6 +100,12 @@ fn is_tchar(b: u8) -> bool {
         )
 }
 
+/// A byte allowed in a header name: a `tchar`, or `"`, which the `http` crate (and so the HTTP
+/// clients built on it) also accepts.
+fn is_header_name_byte(b: u8) -> bool {
+    is_tchar(b) || b == b'"'
+}
+
 pub(crate) fn check_method(method: &str) -> Result<(), Error> {
     if method.is_empty() || !method.bytes().all(is_tchar) {
         return Err(Error::InvalidMethod);
@@ -121,7 +127,7 @@ fn signed_entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Error> {
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(input.headers.len() + 4);
     let mut has_host = false;
     for (index, &(name, value)) in input.headers.iter().enumerate() {
-        if let Some(offset) = name.bytes().position(|b| !is_tchar(b)) {
+        if let Some(offset) = name.bytes().position(|b| !is_header_name_byte(b)) {
             return Err(Error::InvalidHeaderName { index, offset });
         }
         if name.is_empty() {
