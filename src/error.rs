@@ -436,6 +436,12 @@ impl StdError for Error {
     }
 }
 
+impl From<crate::translation_error::TranslationError> for Error {
+    fn from(e: crate::translation_error::TranslationError) -> Self {
+        Self::translation(e.to_string())
+    }
+}
+
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Self::json(e.to_string())
