@@ -6,6 +6,9 @@
 mod args;
 mod bedrock_view;
 mod decode;
+mod models;
+mod send;
+mod sign;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -19,6 +22,8 @@ usage: bedrock-wire <command> [options]
 
 commands:
   decode [FILE|-]   Event Stream bytes to NDJSON
+  models            the model table (aliases, ids, families, capabilities, prices)
+  sign              sign a request with SigV4 (print curl, JSON, or send it)
   help [COMMAND]    this text, or a command's options
 
 exit status: 0 success, 1 the operation failed, 2 usage error";
@@ -62,6 +67,26 @@ impl From<UsageError> for Failure {
     }
 }
 
+/// The wall clock, read through the library's one clock.
+pub(crate) fn now() -> std::time::SystemTime {
+    use bedrock_wire::clock::Clock as _;
+    bedrock_wire::clock::SystemClock.now()
+}
+
+/// A tokio runtime for the async commands.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::op(format!("cannot start the async runtime: {e}")))
+}
+
+/// One line for a client error: what happened, and the hint when the cause is known.
+pub(crate) fn client_failure(e: &bedrock_wire::error::Error) -> Failure {
+    Failure::op(e.to_string())
+}
+
 /// Reads a file, or stdin for `None` / `-`.
 pub(crate) fn read_input(path: Option<&str>) -> Result<Vec<u8>, Failure> {
     match path {
@@ -83,9 +108,13 @@ fn run(argv: &[String]) -> Result<(), Failure> {
     };
     match command.as_str() {
         "decode" => decode::run(rest),
+        "models" => models::run(rest),
+        "sign" => sign::run(rest),
         "help" | "--help" | "-h" => {
             match rest.first().map(String::as_str) {
                 Some("decode") => println!("{}", decode::HELP),
+                Some("models") => println!("{}", models::HELP),
+                Some("sign") => println!("{}", sign::HELP),
                 _ => println!("{HELP}"),
             }
             Ok(())

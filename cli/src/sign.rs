@@ -36,6 +36,49 @@ bedrock-wire sign --url URL [options]
   --send               send the signed request and print the response (event streams decoded)
   Default output: a ready-to-run curl command.";
 
+pub(crate) fn run(argv: &[String]) -> Result<(), Failure> {
+    let args = SPEC.parse(argv)?;
+    let env = bedrock_wire::client::Env::from_process();
+    let now = time::OffsetDateTime::from(crate::now());
+    let input = parse_input(
+        &args,
+        env.get("AWS_REGION")
+            .or_else(|| env.get("AWS_DEFAULT_REGION"))
+            .map(ToString::to_string),
+        now,
+    )?;
+    let runtime = crate::runtime()?;
+    runtime.block_on(async {
+        let mut builder = bedrock_wire::client::Client::builder()
+            .env(env)
+            .region(input.region.clone())
+            .auth_mode(bedrock_wire::credentials::AuthMode::SigV4);
+        if let Some(p) = args.value("--profile") {
+            builder = builder.profile(p);
+        }
+        let client = builder.build().map_err(|e| crate::client_failure(&e))?;
+        let creds = match client.auth().await.map_err(|e| crate::client_failure(&e))? {
+            bedrock_wire::sigv4::Auth::SigV4(c) => c,
+            bedrock_wire::sigv4::Auth::Bearer(_) => {
+                return Err(Failure::op(
+                    "sign needs SigV4 credentials, but only a bearer key was found; \
+                     set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a profile",
+                ));
+            }
+        };
+        let out = sign(&input, &creds)?;
+        if args.flag("--send") {
+            return crate::send::send_signed(&input, &out).await;
+        }
+        if args.flag("--json") {
+            println!("{}", json_output(&out));
+        } else {
+            println!("{}", curl_command(&input, &out));
+        }
+        Ok(())
+    })
+}
+
 /// A request to sign, as given on the command line.
 #[derive(Debug)]
 pub(crate) struct Input {
@@ -85,12 +128,10 @@ pub(crate) fn parse_input(
         (None, Some(f)) => std::fs::read(f).map_err(|e| Failure::io(f, &e))?,
         (None, None) => Vec::new(),
     };
-    let method = args
-        .value("--method")
-        .map_or_else(
-            || if body.is_empty() { "GET" } else { "POST" }.to_string(),
-            str::to_ascii_uppercase,
-        );
+    let method = args.value("--method").map_or_else(
+        || if body.is_empty() { "GET" } else { "POST" }.to_string(),
+        str::to_ascii_uppercase,
+    );
     let headers = args
         .all("-H")
         .iter()
@@ -162,7 +203,11 @@ fn shell_quote(s: &str) -> String {
 pub(crate) fn curl_command(input: &Input, out: &bedrock_wire::sigv4::SigningOutput) -> String {
     let mut cmd = format!("curl -sS -X {} {}", input.method, shell_quote(&input.url));
     for (n, v) in &input.headers {
-        if out.headers.iter().any(|(added, _)| added.eq_ignore_ascii_case(n)) {
+        if out
+            .headers
+            .iter()
+            .any(|(added, _)| added.eq_ignore_ascii_case(n))
+        {
             continue;
         }
         cmd.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{n}: {v}"))));
@@ -186,14 +231,18 @@ mod tests {
     #[test]
     fn regions_from_hosts() {
         assert_eq!(
-            region_from_url("https://bedrock-runtime.eu-west-3.amazonaws.com/model/x/converse").as_deref(),
+            region_from_url("https://bedrock-runtime.eu-west-3.amazonaws.com/model/x/converse")
+                .as_deref(),
             Some("eu-west-3")
         );
         assert_eq!(
             region_from_url("https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com/").as_deref(),
             Some("us-gov-west-1")
         );
-        assert_eq!(region_from_url("http://127.0.0.1:8080/model/x/converse"), None);
+        assert_eq!(
+            region_from_url("http://127.0.0.1:8080/model/x/converse"),
+            None
+        );
         assert_eq!(region_from_url("https://example.amazonaws.com/"), None);
     }
 
