@@ -7,7 +7,9 @@
 pub mod client;
 pub mod clock;
 pub mod converse;
+pub mod cost;
 pub mod credentials;
+pub mod embed;
 pub mod endpoint;
 pub mod error;
 pub mod event;

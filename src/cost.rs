@@ -1,0 +1,1 @@
+//! Cost guard: per-request and per-day spending caps, and usage accounting per client.
