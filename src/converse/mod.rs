@@ -56,6 +56,5 @@ pub use build::{
 pub use media::{MAX_DOCUMENT_NAME, MAX_IMAGE_BYTES, MAX_MEDIA, sanitize_document_name};
 pub use normalize::EMPTY_TOOL_RESULT_TEXT;
 pub use response::parse_response;
-#[allow(unused_imports)]
 pub(crate) use response::{decode_b64, parse_citation, parse_usage};
 pub use warning::Warning;
