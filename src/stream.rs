@@ -6,10 +6,15 @@
 //! stream ends with a timeout error; a stream that ends in the middle of a frame ends with a decode
 //! error.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::client::{Client, Operation};
+use crate::converse::Warning;
 use crate::credentials::http::describe;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::model::{Accumulator, ChatResponse, StreamEvent};
+use crate::translate::{ConverseStreamTranslator, StreamError};
 
 /// The largest Event Stream frame accepted (bytes).
 pub const MAX_FRAME_SIZE: usize = 16 * 1024 * 1024;
@@ -111,5 +116,162 @@ impl MessageStream {
                 }
             }
         }
+    }
+}
+
+/// A streamed chat response: [`StreamEvent`]s pulled with [`next`](Self::next).
+///
+/// The stream is retried (re-signed, with backoff) only while no event has reached the caller:
+/// a throttling or transient exception, a broken connection or an idle timeout before the first
+/// event opens the stream again. After that, errors end the stream. A stream that ends without
+/// `messageStop` ends with a decode error ("truncated"), never as a success.
+///
+/// ```no_run
+/// # async fn f(client: bedrock_wire::client::Client) -> Result<(), bedrock_wire::error::Error> {
+/// use bedrock_wire::model::{BlockDelta, ChatRequest, StreamEvent};
+/// let mut stream = client.converse_stream(&ChatRequest::new("amazon.nova-micro-v1:0").user("Count to 3")).await?;
+/// while let Some(event) = stream.next().await {
+///     if let StreamEvent::BlockDelta { delta: BlockDelta::Text { text }, .. } = event? {
+///         print!("{text}");
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct ConverseStream {
+    client: Client,
+    op: Operation,
+    messages: MessageStream,
+    translator: ConverseStreamTranslator,
+    pending: VecDeque<StreamEvent>,
+    buf: Vec<StreamEvent>,
+    yielded: bool,
+    done: bool,
+    reopens: u32,
+    warnings: Vec<Warning>,
+}
+
+impl ConverseStream {
+    pub(crate) fn new(
+        client: Client,
+        op: Operation,
+        messages: MessageStream,
+        warnings: Vec<Warning>,
+    ) -> Self {
+        Self {
+            client,
+            op,
+            messages,
+            translator: ConverseStreamTranslator::new(),
+            pending: VecDeque::new(),
+            buf: Vec::new(),
+            yielded: false,
+            done: false,
+            reopens: 0,
+            warnings,
+        }
+    }
+
+    /// What the translator changed in the request.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The `x-amzn-RequestId` of the response being read.
+    pub fn request_id(&self) -> Option<&str> {
+        self.messages.request_id()
+    }
+
+    /// The next event; `None` after [`StreamEvent::MessageStop`] (or after an error).
+    pub async fn next(&mut self) -> Option<Result<StreamEvent, Error>> {
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                self.yielded = true;
+                return Some(Ok(event));
+            }
+            if self.done {
+                return None;
+            }
+            let result = match self.messages.next().await {
+                Some(Ok(m)) => self
+                    .translator
+                    .push_message(&m, &mut self.buf)
+                    .map_err(stream_error),
+                Some(Err(e)) => Err(e),
+                None => {
+                    let r = self.translator.finish(&mut self.buf).map_err(stream_error);
+                    if r.is_ok() {
+                        self.done = true;
+                    }
+                    r
+                }
+            };
+            self.pending.extend(self.buf.drain(..));
+            if let Err(err) = result {
+                if let Some(delay) = self.retry_delay(&err) {
+                    tokio::time::sleep(delay).await;
+                    match self.client.send_stream(self.op.clone()).await {
+                        Ok(messages) => {
+                            self.messages = messages;
+                            self.translator = ConverseStreamTranslator::new();
+                            self.pending.clear();
+                            continue;
+                        }
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                self.done = true;
+                self.pending.clear();
+                return Some(Err(err));
+            }
+        }
+    }
+
+    /// Whether to open the stream again after `err`, and after how long.
+    fn retry_delay(&mut self, err: &Error) -> Option<Duration> {
+        if self.yielded {
+            return None;
+        }
+        let retryable = crate::retry::classify(err).is_some()
+            || matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout);
+        if !retryable {
+            return None;
+        }
+        self.reopens += 1;
+        self.client.stream_retry_delay(err, self.reopens)
+    }
+
+    /// Reads the whole stream into the response the non-streaming call would return.
+    pub async fn collect(mut self) -> Result<ChatResponse, Error> {
+        let mut acc = Accumulator::new();
+        while let Some(event) = self.next().await {
+            acc.push(&event?);
+        }
+        Ok(acc.finish()?)
+    }
+
+    /// Reads the whole stream and returns its text.
+    pub async fn text(self) -> Result<String, Error> {
+        Ok(self.collect().await?.text())
+    }
+}
+
+/// A translator error as a client error.
+pub(crate) fn stream_error(e: StreamError) -> Error {
+    match e {
+        StreamError::Exception(x) => {
+            let mut message = x.message.clone();
+            if let Some(orig) = &x.original_message {
+                message.push_str(" (model: ");
+                message.push_str(orig);
+                message.push(')');
+            }
+            Error::stream_exception(&x.exception_type, message)
+        }
+        StreamError::Incomplete { .. } => Error::decode(format!("the response is truncated: {e}")),
+        other => Error::translation(other.to_string()),
     }
 }

@@ -4,6 +4,7 @@ use super::{Client, Operation};
 use crate::converse::{self, BuildOptions, Warning};
 use crate::error::Error;
 use crate::model::{ChatRequest, ChatResponse};
+use crate::stream::ConverseStream;
 
 impl Client {
     /// The Converse (or ConverseStream) operation for `req`, with the translator's warnings,
@@ -55,5 +56,20 @@ impl Client {
         let (op, _) = self.converse_operation(req, false)?;
         let resp = self.send(op).await?;
         Ok(converse::parse_response(&resp.body)?)
+    }
+
+    /// ConverseStream: the response as a stream of events (see [`ConverseStream`]).
+    ///
+    /// ```no_run
+    /// # async fn f(client: bedrock_wire::client::Client) -> Result<(), bedrock_wire::error::Error> {
+    /// use bedrock_wire::model::ChatRequest;
+    /// let text = client.converse_stream(&ChatRequest::new("amazon.nova-micro-v1:0").user("Hi")).await?.text().await?;
+    /// println!("{text}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn converse_stream(&self, req: &ChatRequest) -> Result<ConverseStream, Error> {
+        let (op, warnings) = self.converse_operation(req, true)?;
+        let messages = self.send_stream(op.clone()).await?;
+        Ok(ConverseStream::new(self.clone(), op, messages, warnings))
     }
 }

@@ -17,6 +17,7 @@ mod auth;
 mod builder;
 mod chat;
 mod env;
+mod openai;
 mod request;
 mod send;
 mod skew;
@@ -27,6 +28,7 @@ use std::time::Duration;
 
 pub use builder::ClientBuilder;
 pub use env::Env;
+pub use openai::{OpenAiChunkStream, OpenAiResponse};
 pub use request::{EVENT_STREAM, JSON, Operation, PreparedRequest, encode_segment};
 pub use send::{MAX_RESPONSE_BODY, RawResponse};
 pub use tls::{http_client_builder, rustls_config};
@@ -210,5 +212,21 @@ impl Client {
     pub async fn send_stream(&self, op: Operation) -> Result<MessageStream, Error> {
         let resp = self.inner.open(&op).await?;
         Ok(MessageStream::new(resp, self.inner.timeouts.stream_idle))
+    }
+
+    /// The delay before re-opening a stream that failed before its first event (`None`: give
+    /// up): bounded by the attempt count and the retry quota.
+    pub(crate) fn stream_retry_delay(&self, err: &Error, reopen: u32) -> Option<Duration> {
+        if reopen >= self.inner.retry.max_attempts {
+            return None;
+        }
+        let reason = crate::retry::classify(err).unwrap_or(crate::retry::RetryReason::Transient);
+        self.inner.quota.acquire(reason)?;
+        let mut rng = self
+            .inner
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(self.inner.retry.delay_for(err, reopen, &mut rng))
     }
 }
