@@ -384,8 +384,9 @@ impl Header {
     }
 }
 
-/// Parses the header block `frame[start..end]` into headers whose names and byte/string values
-/// are slices of `frame`. `offset` is the frame's stream offset, for errors.
+/// Parses the header block `frame[start..end]` into headers whose byte/string values are slices
+/// of `frame`, and whose names are too, except the well-known names, which are static.
+/// `offset` is the frame's stream offset, for errors.
 pub(crate) fn parse_block(
     frame: &Bytes,
     start: usize,
@@ -411,8 +412,11 @@ pub(crate) fn parse_block(
         let name_range = cursor
             .take(usize::from(name_len))
             .ok_or_else(|| fail(HeaderProblem::NameOutOfBounds { len: name_len }))?;
-        let name_raw = frame.slice(name_range);
-        let name = StrBytes::try_from(name_raw).map_err(|_| fail(HeaderProblem::NameNotUtf8))?;
+        let name = match block.get(name_range.clone()).and_then(well_known_name) {
+            Some(name) => name,
+            None => StrBytes::try_from(frame.slice(name_range))
+                .map_err(|_| fail(HeaderProblem::NameNotUtf8))?,
+        };
 
         let type_code = cursor
             .u8()
@@ -455,6 +459,26 @@ pub(crate) fn parse_block(
         pos = cursor.pos;
     }
     Ok(headers)
+}
+
+/// The header names every frame of a typical stream repeats, as static strings: decoding them
+/// costs neither a reference count on the frame nor a UTF-8 check.
+const WELL_KNOWN_NAMES: [&str; 8] = [
+    ":event-type",
+    ":content-type",
+    ":message-type",
+    ":exception-type",
+    ":error-code",
+    ":error-message",
+    ":date",
+    ":chunk-signature",
+];
+
+fn well_known_name(raw: &[u8]) -> Option<StrBytes> {
+    WELL_KNOWN_NAMES
+        .iter()
+        .find(|name| name.as_bytes() == raw)
+        .map(|name| StrBytes::from_static(name))
 }
 
 /// A bounds-checked reader over the header block (`block` ends where the header block ends).

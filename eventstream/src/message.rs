@@ -9,7 +9,8 @@ use crate::header::{Header, HeaderValue};
 /// One Event Stream message: headers in wire order, and a payload.
 ///
 /// Decoded messages borrow nothing: the payload and every byte/string header value are
-/// reference-counted slices of the frame they came from.
+/// reference-counted slices of the frame they came from; so are header names, except common
+/// ones such as `:event-type`, `:content-type` and `:message-type`, which are static strings.
 ///
 /// ```
 /// use eventstream::{HeaderValue, Message};
