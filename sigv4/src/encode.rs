@@ -15,10 +15,29 @@ use std::borrow::Cow;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Byte classes: bit 0 = RFC 3986 unreserved, bit 1 = `/`.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c: u8 = 0;
+    loop {
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_' || c == b'~' {
+            t[c as usize] = 1;
+        }
+        if c == b'/' {
+            t[c as usize] = 2;
+        }
+        if c == u8::MAX {
+            break;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// `true` for the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
 #[inline]
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    CLASS[usize::from(b)] == 1
 }
 
 #[inline]
@@ -29,35 +48,30 @@ fn push_pct(out: &mut String, b: u8) {
 }
 
 /// Appends `input` percent-encoded with the unreserved set; `/` is kept as is when `keep_slash`.
-pub(crate) fn push_encoded(out: &mut String, input: &[u8], keep_slash: bool) {
+pub(crate) fn push_encoded(out: &mut String, input: &str, keep_slash: bool) {
+    let keep = if keep_slash { 3 } else { 1 };
+    let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, &b) in input.iter().enumerate() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
+    for (i, &b) in bytes.iter().enumerate() {
+        if CLASS[usize::from(b)] & keep != 0 {
             continue;
         }
-        // The run input[start..i] is unreserved ASCII, hence valid UTF-8.
+        // input[start..i] is a run of ASCII bytes, so both ends are char boundaries.
         if let Some(run) = input.get(start..i) {
-            push_ascii(out, run);
+            out.push_str(run);
         }
         push_pct(out, b);
         start = i + 1;
     }
     if let Some(run) = input.get(start..) {
-        push_ascii(out, run);
-    }
-}
-
-#[inline]
-fn push_ascii(out: &mut String, run: &[u8]) {
-    if let Ok(s) = std::str::from_utf8(run) {
-        out.push_str(s);
+        out.push_str(run);
     }
 }
 
 /// Percent-encodes `input` with the unreserved set (`/` encoded too), returning a new string.
 pub fn uri_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 2);
-    push_encoded(&mut out, input.as_bytes(), false);
+    push_encoded(&mut out, input, false);
     out
 }
 
@@ -65,7 +79,7 @@ pub fn uri_encode(input: &str) -> String {
 /// built from the wire path when double encoding is on.
 pub fn uri_encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + path.len() / 2);
-    push_encoded(&mut out, path.as_bytes(), true);
+    push_encoded(&mut out, path, true);
     out
 }
 
@@ -115,7 +129,7 @@ pub fn canonical_query_component(raw: &str) -> Cow<'_, str> {
     }
     let text = String::from_utf8_lossy(&decoded);
     let mut out = String::with_capacity(text.len() * 3);
-    push_encoded(&mut out, text.as_bytes(), false);
+    push_encoded(&mut out, &text, false);
     Cow::Owned(out)
 }
 

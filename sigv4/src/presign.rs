@@ -192,7 +192,7 @@ fn presign_prepared(
         method: req.method,
         url: &prepared.url,
         headers: req.headers,
-        payload_hash: &prepared.payload_hash,
+        payload_hash: prepared.payload_hash.as_str(),
         amz_date,
         session_token,
         settings: &params.settings,
@@ -232,7 +232,7 @@ fn presign_prepared(
         }
         out.push_str(name);
         out.push('=');
-        push_encoded(&mut out, value.as_bytes(), false);
+        push_encoded(&mut out, value, false);
         sep = Some('&');
     }
     out.push_str(url.fragment);

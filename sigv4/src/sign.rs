@@ -13,7 +13,6 @@ use crate::string_to_sign::{push_scope, string_to_sign};
 use crate::url::{self, Url};
 use crate::{Credentials, Error};
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -132,11 +131,26 @@ impl fmt::Debug for SigningOutput {
     }
 }
 
+/// The payload hash: computed here (hex on the stack) or given by the caller.
+pub(crate) enum PayloadHash<'a> {
+    Computed([u8; 64]),
+    Given(&'a str),
+}
+
+impl PayloadHash<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Computed(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            PayloadHash::Given(s) => s,
+        }
+    }
+}
+
 /// Validated, parsed inputs shared by header signing and presigning.
 pub(crate) struct Prepared<'a> {
     pub(crate) url: Url<'a>,
     pub(crate) amz_date: AmzDate,
-    pub(crate) payload_hash: Cow<'a, str>,
+    pub(crate) payload_hash: PayloadHash<'a>,
 }
 
 fn check_scope_part(value: &str, field: &'static str) -> Result<(), Error> {
@@ -177,14 +191,19 @@ pub(crate) fn prepare<'a>(
     let url = url::parse(req.url)?;
     let amz_date = AmzDate::new(params.time)?;
     let payload_hash = match req.body {
-        SignableBody::Bytes(bytes) => Cow::Owned(hex32(&Sha256::digest(bytes))),
+        SignableBody::Bytes(bytes) => {
+            let mut hex = [0u8; 64];
+            // A SHA-256 digest is 32 bytes: exactly 64 hex digits.
+            let _ = hex::encode_to_slice(Sha256::digest(bytes), &mut hex);
+            PayloadHash::Computed(hex)
+        }
         SignableBody::Precomputed(hash) => {
             if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(Error::InvalidPayloadHash);
             }
-            Cow::Borrowed(hash)
+            PayloadHash::Given(hash)
         }
-        SignableBody::UnsignedPayload => Cow::Borrowed(UNSIGNED_PAYLOAD),
+        SignableBody::UnsignedPayload => PayloadHash::Given(UNSIGNED_PAYLOAD),
     };
     Ok(Prepared {
         url,
@@ -286,7 +305,7 @@ fn sign_prepared(
         method: req.method,
         url: &prepared.url,
         headers: req.headers,
-        payload_hash: &prepared.payload_hash,
+        payload_hash: prepared.payload_hash.as_str(),
         amz_date,
         session_token,
         settings: &params.settings,
@@ -328,7 +347,7 @@ fn sign_prepared(
     if params.settings.content_sha256_header {
         headers.push((
             "x-amz-content-sha256",
-            prepared.payload_hash.clone().into_owned(),
+            prepared.payload_hash.as_str().to_owned(),
         ));
     }
     headers.push(("authorization", authorization));

@@ -29,7 +29,12 @@ const fn invalid(reason: &'static str, offset: usize) -> Error {
 }
 
 pub(crate) fn parse(url: &str) -> Result<Url<'_>, Error> {
-    if let Some(pos) = url.bytes().position(|b| b < 0x20 || b == 0x7f) {
+    if url
+        .bytes()
+        .fold(0u8, |acc, b| acc | u8::from(b < 0x20 || b == 0x7f))
+        != 0
+    {
+        let pos = url.bytes().position(|b| b < 0x20 || b == 0x7f).unwrap_or(0);
         return Err(invalid("control character", pos));
     }
     let (scheme, rest) = url
@@ -43,7 +48,10 @@ pub(crate) fn parse(url: &str) -> Result<Url<'_>, Error> {
         return Err(invalid("scheme must be http or https", 0));
     };
     let authority_start = scheme.len() + 3;
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_len = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, after) = rest.split_at(authority_len);
     if authority.is_empty() {
         return Err(invalid("missing host", authority_start));
