@@ -109,8 +109,16 @@ impl Decoder {
 
     /// Adds input without copying it: frames that lie inside `data` are decoded as slices of it.
     /// Ignored once the decoder is poisoned.
+    ///
+    /// A chunk shorter than 16 bytes cannot hold a whole frame, so it is copied (as by
+    /// [`push`](Decoder::push)) rather than queued: a stream that arrives a few bytes at a time
+    /// costs no more memory than the bytes themselves.
     pub fn push_bytes(&mut self, data: Bytes) {
         if self.error.is_some() || data.is_empty() {
+            return;
+        }
+        if data.len() < MIN_FRAME_LEN {
+            self.push(&data);
             return;
         }
         if !self.tail.is_empty() {

@@ -536,3 +536,27 @@ fn header_values_display() {
     assert_eq!(HeaderValue::Timestamp(5).to_string(), "5ms");
     assert_eq!(HeaderValue::Int16(-3).to_string(), "-3");
 }
+
+#[test]
+fn public_types_are_send_sync_and_errors_are_std_errors() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    fn assert_error<T: std::error::Error + Copy + Send + Sync + 'static>() {}
+    assert_send_sync::<Decoder>();
+    assert_send_sync::<Message>();
+    assert_send_sync::<eventstream::Frame>();
+    assert_error::<Error>();
+}
+
+#[test]
+fn tiny_pushed_chunks_are_coalesced_and_big_ones_queued() {
+    let wire = Bytes::from(sample(&[9; 64]).to_bytes().unwrap());
+    let mut decoder = Decoder::new();
+    for i in 0..wire.len() {
+        decoder.push_bytes(wire.slice(i..=i));
+    }
+    // 1-byte chunks are copied into one buffer, not queued one by one.
+    assert!(format!("{decoder:?}").contains("chunks: 1"), "{decoder:?}");
+    let message = decoder.next_message().unwrap().unwrap();
+    assert_eq!(message, sample(&[9; 64]));
+    decoder.finish().unwrap();
+}
