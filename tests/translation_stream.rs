@@ -746,3 +746,39 @@ fn errors_are_sticky_and_events_after_the_end_are_ignored() {
     assert!(t.finish(&mut out).is_err());
     assert!(out.is_empty());
 }
+
+#[test]
+fn invoke_stream_captures_decode_their_chunks() {
+    for name in [
+        "TestInvokeModelWithStreamResponse.test_invoke",
+        "TestNovaInvokeModelWithResponseStream.test_nova_micro_streaming",
+    ] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bedrock-captures/extracted");
+        let frames: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{name}.frames.json"))).unwrap(),
+        )
+        .unwrap();
+        let expected: Vec<&str> = frames["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["chunk_bytes_decoded"].as_str().unwrap())
+            .collect();
+        let mut decoder = Decoder::new();
+        decoder.push(&capture(name));
+        let mut got = Vec::new();
+        while let Some(m) = decoder.next_message().unwrap() {
+            let BedrockEvent::Chunk { bytes } = event::parse(&m).unwrap() else {
+                panic!("{name}: not a chunk")
+            };
+            got.push(String::from_utf8(bytes).unwrap());
+        }
+        decoder.finish().unwrap();
+        assert_eq!(got, expected, "{name}");
+        // A ConverseStream translator ignores chunk events; without messageStop it fails.
+        assert!(matches!(
+            run(&capture(name)),
+            Err(StreamError::Incomplete { .. })
+        ));
+    }
+}
