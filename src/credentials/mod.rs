@@ -28,7 +28,7 @@ mod cache;
 mod chain;
 mod container;
 mod environment;
-mod http;
+pub(crate) mod http;
 mod imds;
 mod process;
 pub mod profile;
