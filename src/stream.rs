@@ -275,3 +275,92 @@ pub(crate) fn stream_error(e: StreamError) -> Error {
         other => Error::translation(other.to_string()),
     }
 }
+
+impl ConverseStream {
+    /// This stream as a [`futures_core::Stream`] (crate feature `futures`).
+    ///
+    /// ```no_run
+    /// # async fn f(client: bedrock_wire::client::Client) -> Result<(), bedrock_wire::error::Error> {
+    /// use bedrock_wire::model::ChatRequest;
+    /// let stream = client.converse_stream(&ChatRequest::new("amazon.nova-micro-v1:0").user("Hi")).await?;
+    /// let events = stream.into_stream(); // impl futures_core::Stream<Item = Result<StreamEvent, Error>>
+    /// # let _ = events;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "futures")]
+    pub fn into_stream(self) -> ConverseEventStream {
+        ConverseEventStream {
+            state: EventStreamState::Idle(Box::new(self)),
+        }
+    }
+}
+
+#[cfg(feature = "futures")]
+type Step = std::pin::Pin<
+    Box<
+        dyn std::future::Future<Output = (Box<ConverseStream>, Option<Result<StreamEvent, Error>>)>
+            + Send,
+    >,
+>;
+
+/// A [`ConverseStream`] as a [`futures_core::Stream`] (crate feature `futures`).
+#[cfg(feature = "futures")]
+pub struct ConverseEventStream {
+    state: EventStreamState,
+}
+
+#[cfg(feature = "futures")]
+enum EventStreamState {
+    Idle(Box<ConverseStream>),
+    Busy(Step),
+    Done,
+}
+
+#[cfg(feature = "futures")]
+impl std::fmt::Debug for ConverseEventStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            EventStreamState::Idle(_) => "idle",
+            EventStreamState::Busy(_) => "busy",
+            EventStreamState::Done => "done",
+        };
+        f.debug_struct("ConverseEventStream")
+            .field("state", &state)
+            .finish()
+    }
+}
+
+#[cfg(feature = "futures")]
+impl futures_core::Stream for ConverseEventStream {
+    type Item = Result<StreamEvent, Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        loop {
+            match std::mem::replace(&mut self.state, EventStreamState::Done) {
+                EventStreamState::Idle(mut stream) => {
+                    self.state = EventStreamState::Busy(Box::pin(async move {
+                        let item = stream.next().await;
+                        (stream, item)
+                    }));
+                }
+                EventStreamState::Busy(mut step) => match step.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        self.state = EventStreamState::Busy(step);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((stream, item)) => {
+                        if item.is_some() {
+                            self.state = EventStreamState::Idle(stream);
+                        }
+                        return Poll::Ready(item);
+                    }
+                },
+                EventStreamState::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
