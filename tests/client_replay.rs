@@ -575,3 +575,40 @@ async fn manual_clock_signs_with_its_time() {
         Some("20261121T000000Z")
     );
 }
+
+#[tokio::test]
+async fn invalid_signature_with_a_skewed_date_is_retried_once() {
+    // No "expired" wording, but the Date header shows the server 20 minutes ahead.
+    let date = {
+        let t = time::OffsetDateTime::from(support::t0()) + time::Duration::minutes(20);
+        let f = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        t.format(f).expect("date")
+    };
+    let mock = MockServer::start(move |_, i| {
+        if i == 0 {
+            Reply::json(403, &serde_json::json!({"message": "The request signature we calculated does not match the signature you provided."}))
+                .header("x-amzn-ErrorType", "InvalidSignatureException")
+                .header("date", &date)
+        } else {
+            Reply::json(200, &converse_json())
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .env(Env::empty())
+        .region("us-east-1")
+        .endpoint_url(mock.url())
+        .access_key("AKID", "s", None)
+        .max_attempts(1)
+        .clock(Arc::new(ManualClock::new(support::t0())))
+        .build()
+        .expect("client");
+    client
+        .converse(&chat())
+        .await
+        .expect("retried with the corrected clock");
+    assert_eq!(mock.hits(), 2);
+    assert!(client.clock_skew_ms() > 15 * 60 * 1000);
+}

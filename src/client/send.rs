@@ -115,6 +115,7 @@ impl Inner {
         let mut skew_retried = false;
         loop {
             attempt += 1;
+            let offset_before = self.skew.offset_ms();
             let result = self.attempt(op, deadline).await;
             let err = match result {
                 Ok(outcome) => {
@@ -123,7 +124,12 @@ impl Inner {
                 }
                 Err(e) => e,
             };
-            if err.is_clock_skew() && !skew_retried {
+            // A skew message, or a signature refused while the server's Date moved our offset.
+            let skewed = err.is_clock_skew()
+                || (err.status() == Some(403)
+                    && err.code() == Some("InvalidSignatureException")
+                    && self.skew.offset_ms() != offset_before);
+            if skewed && !skew_retried {
                 skew_retried = true;
                 attempt -= 1; // the skew retry is extra, once
                 continue;

@@ -120,7 +120,13 @@ impl Source {
                 }
                 Self::Sso(cfg) => super::sso::load(cfg, ctx).await,
                 Self::Container(cfg) => super::container::load(cfg, ctx).await,
-                Self::Imds { endpoint } => super::imds::load(endpoint, ctx).await,
+                Self::Imds { endpoint } => super::imds::load(endpoint, ctx).await.map_err(|e| {
+                    e.with_hint(
+                        "instance metadata is the last credential source tried; elsewhere than on EC2, \
+                         configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, \
+                         AWS_BEARER_TOKEN_BEDROCK, `aws sso login`) or set AWS_EC2_METADATA_DISABLED=true",
+                    )
+                }),
             }
         })
     }
