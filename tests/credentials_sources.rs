@@ -559,3 +559,100 @@ async fn refresh_ahead_of_expiry_is_single_flight() {
     assert_eq!(imds.hits(), 6);
     let _ = clock.now();
 }
+
+#[tokio::test]
+async fn credential_process_that_hangs_is_killed_at_the_timeout() {
+    let dir = TempDir::new("process-hang");
+    let cfg = dir.write("config", "[default]\ncredential_process = exec sleep 30\n");
+    let env = no_imds(Env::empty())
+        .with_var("AWS_CONFIG_FILE", cfg.to_string_lossy())
+        .with_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+    let clock = ManualClock::new(t0());
+    let c = LoadContext::new(
+        http_client_builder().expect("tls").build().expect("http"),
+        Arc::new(clock.clone()),
+        env.clone(),
+        Duration::from_millis(200),
+        "us-east-1",
+    );
+    let err = CredentialsProvider::new(source(&env), c)
+        .credentials()
+        .await
+        .expect_err("timeout");
+    assert!(err.to_string().contains("did not finish"), "{err}");
+}
+
+#[tokio::test]
+async fn role_chain_and_profile_web_identity() {
+    // role2 <- role1 <- base keys: two AssumeRole calls, the second signed with the first's result.
+    let sts =
+        MockServer::start(|_, i| sts_ok(if i == 0 { "ASIAFIRST" } else { "ASIASECOND" })).await;
+    let dir = TempDir::new("chain");
+    let token = dir.write("web-token", "profile-web-token");
+    let cfg = dir.write(
+        "config",
+        format!(
+            "[profile role2]\nrole_arn = arn:aws:iam::1:role/two\nsource_profile = role1\n\
+             [profile role1]\nrole_arn = arn:aws:iam::1:role/one\nsource_profile = base\n\
+             [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n\
+             [profile loop1]\nrole_arn = arn:aws:iam::1:role/l\nsource_profile = loop2\n\
+             [profile loop2]\nrole_arn = arn:aws:iam::1:role/l\nsource_profile = loop1\n\
+             [profile web]\nrole_arn = arn:aws:iam::1:role/web\nweb_identity_token_file = {}\n",
+            token.display()
+        ),
+    );
+    let env = no_imds(Env::empty())
+        .with_var("AWS_CONFIG_FILE", cfg.to_string_lossy())
+        .with_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .with_var("AWS_ENDPOINT_URL_STS", sts.url());
+    let clock = ManualClock::new(t0());
+    let settings = |p: &str| AuthSettings {
+        profile: Some(p.into()),
+        ..Default::default()
+    };
+    let files = ProfileSet::load(&env).expect("files");
+    let ResolvedAuth::SigV4(src) =
+        resolve_auth(&settings("role2"), &env, &files, &BedrockJson::default()).expect("resolve")
+    else {
+        panic!("sigv4")
+    };
+    let c = CredentialsProvider::new(src, ctx(&env, &clock))
+        .credentials()
+        .await
+        .expect("creds");
+    assert_eq!(c.credentials().access_key_id(), "ASIASECOND");
+    let reqs = sts.requests();
+    assert!(reqs[0].body_str().contains("role%2Fone"));
+    assert!(
+        reqs[0]
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=AKIDBASE/"))
+    );
+    assert!(reqs[1].body_str().contains("role%2Ftwo"));
+    assert!(
+        reqs[1]
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=ASIAFIRST/"))
+    );
+    assert_eq!(reqs[1].header("x-amz-security-token"), Some("sts-token"));
+
+    let err =
+        resolve_auth(&settings("loop1"), &env, &files, &BedrockJson::default()).expect_err("loop");
+    assert!(err.to_string().contains("loops"), "{err}");
+
+    let ResolvedAuth::SigV4(src) =
+        resolve_auth(&settings("web"), &env, &files, &BedrockJson::default()).expect("resolve")
+    else {
+        panic!("sigv4")
+    };
+    assert!(matches!(src, Source::WebIdentity { .. }));
+    CredentialsProvider::new(src, ctx(&env, &clock))
+        .credentials()
+        .await
+        .expect("web creds");
+    let last = sts.requests().pop().expect("request");
+    assert!(
+        last.body_str()
+            .contains("WebIdentityToken=profile-web-token")
+    );
+}

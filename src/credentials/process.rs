@@ -66,8 +66,12 @@ pub(crate) async fn load(command: &str, ctx: &LoadContext) -> Result<AwsCredenti
             )));
         }
     };
-    let output = reader
+    // A grandchild may keep the pipe open after the command exits: bound the read too.
+    let output = tokio::time::timeout(ctx.timeout, reader)
         .await
+        .map_err(|_| {
+            Error::credentials("credential_process: its output was not closed within the timeout")
+        })?
         .map_err(|e| Error::credentials(format!("credential_process: reader failed: {e}")))?
         .map_err(|e| Error::credentials(format!("credential_process: reading output: {e}")))?;
     if !status.success() {
