@@ -151,8 +151,24 @@ impl Decoder {
         if self.buffered < total {
             return Ok(None);
         }
-        let bytes = self.take(total);
-        match frame::parse(&bytes, prelude, self.offset) {
+        let parsed = match self.chunks.front_mut() {
+            // The whole frame is in the first chunk: parse it in place (no copy, and no
+            // reference count for the frame itself), then step over it.
+            Some(front) if front.len() >= total => {
+                let parsed = frame::parse(front, prelude, self.offset);
+                front.advance(total);
+                if front.is_empty() {
+                    self.chunks.pop_front();
+                }
+                self.buffered -= total;
+                parsed
+            }
+            _ => {
+                let bytes = self.take(total);
+                frame::parse(&bytes, prelude, self.offset)
+            }
+        };
+        match parsed {
             Ok(frame) => {
                 self.offset += total as u64;
                 Ok(Some(frame))
@@ -247,19 +263,12 @@ impl Decoder {
     }
 
     /// Removes the first `n` buffered bytes (`n <= self.buffered`) as one contiguous `Bytes`:
-    /// a slice of the first chunk when it holds them all, otherwise one copy.
+    /// a slice of the copied-in buffer when it holds them all (no further copy), otherwise one
+    /// copy. (A frame wholly inside the first pushed chunk never comes here.)
     fn take(&mut self, n: usize) -> Bytes {
         self.buffered -= n;
-        match self.chunks.front_mut() {
-            Some(front) if front.len() >= n => {
-                let out = front.split_to(n);
-                if front.is_empty() {
-                    self.chunks.pop_front();
-                }
-                return out;
-            }
-            None => return self.tail.split_to(n.min(self.tail.len())).freeze(),
-            Some(_) => {}
+        if self.chunks.is_empty() {
+            return self.tail.split_to(n.min(self.tail.len())).freeze();
         }
         let mut out = BytesMut::with_capacity(n);
         let mut missing = n;

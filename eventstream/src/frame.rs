@@ -158,16 +158,16 @@ pub fn decode_frame(buf: &Bytes, offset: u64, max_frame_size: usize) -> Result<F
             need: u64::from(prelude.total_length),
         });
     }
-    parse(&buf.slice(..prelude.total_len()), prelude, offset)
+    parse(buf, prelude, offset)
 }
 
-/// Finishes a frame whose prelude passed [`Prelude::parse`] and whose `frame` holds exactly
-/// `prelude.total_length` bytes: the message CRC, then the headers.
+/// Finishes a frame whose prelude passed [`Prelude::parse`] and that starts at `frame[0]`
+/// (`frame` holds at least `prelude.total_length` bytes): the message CRC, then the headers.
 pub(crate) fn parse(frame: &Bytes, prelude: Prelude, offset: u64) -> Result<Frame, Error> {
     let total = prelude.total_len();
     let crc_at = total - 4;
     let (Some(body), Some(crc_bytes)) = (frame.get(..crc_at), frame.get(crc_at..total)) else {
-        // Unreachable: the caller passes exactly `total` (≥ 16) bytes.
+        // Unreachable: the caller passes at least `total` (≥ 16) bytes.
         return Err(Error::Truncated {
             offset,
             have: frame.len() as u64,
