@@ -148,6 +148,12 @@ struct Entry<'a> {
 fn signed_entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Error> {
     let settings = input.settings;
     let header_mode = matches!(input.location, Location::Headers);
+    let signed = |name: &str| {
+        !(settings.is_excluded(name)
+            || (settings.session_token == SessionTokenMode::AttachAfterSigning
+                && name == X_AMZ_SECURITY_TOKEN)
+            || (!header_mode && (name == "x-amz-user-agent" || name == "x-amz-checksum-mode")))
+    };
     let mut entries: Vec<Entry<'a>> = Vec::with_capacity(input.headers.len() + 4);
     let mut has_host = false;
     for (index, &(name, value)) in input.headers.iter().enumerate() {
@@ -181,13 +187,15 @@ fn signed_entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Error> {
             continue;
         }
         has_host |= name == "host";
-        entries.push(Entry {
-            name,
-            value,
-            raw: false,
-        });
+        if signed(&name) {
+            entries.push(Entry {
+                name,
+                value,
+                raw: false,
+            });
+        }
     }
-    if !has_host {
+    if !has_host && signed("host") {
         entries.push(Entry {
             name: Cow::Borrowed("host"),
             value: input.url.host_header,
@@ -195,33 +203,24 @@ fn signed_entries<'a>(input: &Input<'a>) -> Result<Vec<Entry<'a>>, Error> {
         });
     }
     if header_mode {
-        entries.push(Entry {
-            name: Cow::Borrowed(X_AMZ_DATE),
-            value: input.amz_date,
-            raw: true,
-        });
-        if let Some(token) = input.session_token {
-            entries.push(Entry {
-                name: Cow::Borrowed(X_AMZ_SECURITY_TOKEN),
-                value: token,
-                raw: true,
-            });
-        }
-        if settings.content_sha256_header {
-            entries.push(Entry {
-                name: Cow::Borrowed(X_AMZ_CONTENT_SHA256),
-                value: input.payload_hash,
-                raw: true,
-            });
+        let added = [
+            (X_AMZ_DATE, Some(input.amz_date)),
+            (X_AMZ_SECURITY_TOKEN, input.session_token),
+            (
+                X_AMZ_CONTENT_SHA256,
+                settings.content_sha256_header.then_some(input.payload_hash),
+            ),
+        ];
+        for (name, value) in added {
+            if let Some(value) = value.filter(|_| signed(name)) {
+                entries.push(Entry {
+                    name: Cow::Borrowed(name),
+                    value,
+                    raw: true,
+                });
+            }
         }
     }
-    entries.retain(|e| {
-        let name: &str = &e.name;
-        !(settings.is_excluded(name)
-            || (settings.session_token == SessionTokenMode::AttachAfterSigning
-                && name == X_AMZ_SECURITY_TOKEN)
-            || (!header_mode && (name == "x-amz-user-agent" || name == "x-amz-checksum-mode")))
-    });
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(entries)
 }

@@ -1,8 +1,10 @@
 //! Who signs: SigV4 credentials or a Bedrock bearer API key, both with redacting `Debug`.
 
+use crate::key::SigningKey;
 use crate::sign::{SignableRequest, SigningOutput, SigningParams, sign};
 use crate::{Error, canonical::check_header_value_bytes};
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 const REDACTED: &str = "** redacted **";
 
@@ -19,17 +21,44 @@ fn wipe(s: &mut String) {
 ///
 /// `Debug` shows the access key id only; the secret and the token are redacted.
 ///
+/// Credentials remember the last signing key derived from them (for one day, region and
+/// service), as the Go and Java SDKs' signers do, so [`sign`](crate::sign) with the same
+/// credentials derives the key once a day instead of on every call. Clones share nothing but
+/// start with a copy of that key.
+///
 /// ```
 /// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 /// assert_eq!(creds.access_key_id(), "AKIDEXAMPLE");
 /// assert!(!format!("{creds:?}").contains("EXAMPLEKEY"));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    /// The last key derived from these credentials.
+    key_cache: Mutex<Option<Arc<SigningKey>>>,
 }
+
+impl Clone for Credentials {
+    fn clone(&self) -> Self {
+        Credentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            session_token: self.session_token.clone(),
+            key_cache: Mutex::new(self.cached_key()),
+        }
+    }
+}
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Credentials from their parts.
@@ -42,7 +71,34 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
+            key_cache: Mutex::new(None),
         }
+    }
+
+    fn cached_key(&self) -> Option<Arc<SigningKey>> {
+        // A poisoned lock only means another thread panicked while holding it; the cache is
+        // then simply not used.
+        self.key_cache.lock().ok().and_then(|guard| guard.clone())
+    }
+
+    /// The signing key for the scope date `YYYYMMDD`, region and service: the remembered one if
+    /// it matches, else a freshly derived one (which is then remembered).
+    pub(crate) fn signing_key(&self, date: &str, region: &str, service: &str) -> Arc<SigningKey> {
+        if let Some(key) = self.cached_key() {
+            if key.check_scope(date, region, service).is_ok() {
+                return key;
+            }
+        }
+        let key = Arc::new(SigningKey::derive_for(
+            &self.secret_access_key,
+            date,
+            region,
+            service,
+        ));
+        if let Ok(mut guard) = self.key_cache.lock() {
+            *guard = Some(Arc::clone(&key));
+        }
+        key
     }
 
     /// The access key id (not a secret; it appears in the `Authorization` header).
@@ -70,7 +126,7 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| REDACTED),
             )
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

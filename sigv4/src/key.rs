@@ -11,39 +11,109 @@
 //! costs one HMAC over the string to sign and nothing else.
 
 use crate::date::scope_date;
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::digest::generic_array::GenericArray;
+use sha2::{Digest, Sha256, compress256};
 use std::fmt;
 use time::Date;
 
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const H0: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
 
-/// An HMAC-SHA256 state keyed with `key` (any length; keys over 64 bytes are hashed first, as
-/// RFC 2104 says).
-pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
-    let mut block = [0u8; 64];
-    if key.len() > block.len() {
-        let digest = Sha256::digest(key);
-        for (dst, src) in block.iter_mut().zip(digest.iter()) {
-            *dst = *src;
+/// HMAC-SHA256 (RFC 2104) with the key already absorbed: the SHA-256 states after the
+/// `key ^ ipad` and `key ^ opad` blocks. Computing a MAC from here costs the message's blocks
+/// plus one block for the outer hash, with no buffering layer in between (the `sha2` block
+/// function is called directly, so SHA-NI is used where the CPU has it).
+#[derive(Clone)]
+pub(crate) struct Hmac256 {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl Hmac256 {
+    /// Absorbs `key` (keys over 64 bytes are hashed first, as RFC 2104 says).
+    pub(crate) fn new(key: &[u8]) -> Self {
+        let mut block = [0u8; 64];
+        if key.len() > block.len() {
+            for (dst, src) in block.iter_mut().zip(Sha256::digest(key).iter()) {
+                *dst = *src;
+            }
+        } else {
+            for (dst, src) in block.iter_mut().zip(key.iter()) {
+                *dst = *src;
+            }
         }
-    } else {
-        for (dst, src) in block.iter_mut().zip(key.iter()) {
-            *dst = *src;
+        let mut pad = [0u8; 64];
+        for (p, k) in pad.iter_mut().zip(block.iter()) {
+            *p = k ^ 0x36;
         }
+        let mut inner = H0;
+        compress256(&mut inner, &[GenericArray::from(pad)]);
+        for (p, k) in pad.iter_mut().zip(block.iter()) {
+            *p = k ^ 0x5c;
+        }
+        let mut outer = H0;
+        compress256(&mut outer, &[GenericArray::from(pad)]);
+        block.fill(0);
+        pad.fill(0);
+        std::hint::black_box((&block, &pad));
+        Hmac256 { inner, outer }
     }
-    let mac = <HmacSha256 as KeyInit>::new(&block.into());
-    block.fill(0);
-    std::hint::black_box(&block);
-    mac
+
+    /// The MAC of `message`.
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let inner = finish(self.inner, message);
+        finish(self.outer, &inner)
+    }
+}
+
+/// Finishes a SHA-256 whose state has absorbed exactly one 64-byte block, over `message`.
+fn finish(mut state: [u32; 8], message: &[u8]) -> [u8; 32] {
+    let mut chunks = message.chunks_exact(64);
+    for chunk in &mut chunks {
+        let mut block = [0u8; 64];
+        block.copy_from_slice(chunk);
+        compress256(&mut state, &[GenericArray::from(block)]);
+    }
+    let rest = chunks.remainder();
+    // 64 bytes already absorbed, then the message; the length is in bits.
+    let bits = (64 + message.len() as u64).wrapping_mul(8);
+    let mut tail = [0u8; 128];
+    for (dst, src) in tail.iter_mut().zip(rest.iter()) {
+        *dst = *src;
+    }
+    if let Some(b) = tail.get_mut(rest.len()) {
+        *b = 0x80;
+    }
+    let blocks = if rest.len() < 56 { 1 } else { 2 };
+    if let Some(len) = tail.get_mut(blocks * 64 - 8..blocks * 64) {
+        len.copy_from_slice(&bits.to_be_bytes());
+    }
+    for i in 0..blocks {
+        let mut block = [0u8; 64];
+        if let Some(src) = tail.get(i * 64..i * 64 + 64) {
+            block.copy_from_slice(src);
+        }
+        compress256(&mut state, &[GenericArray::from(block)]);
+    }
+    let mut out = [0u8; 32];
+    for (dst, word) in out.chunks_exact_mut(4).zip(state.iter()) {
+        dst.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 /// HMAC-SHA256 of `data` under `key`.
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    Hmac256::new(key).mac(data)
 }
 
 /// The SigV4 signing key for one day, region and service.
@@ -67,7 +137,7 @@ pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[derive(Clone)]
 pub struct SigningKey {
     key: [u8; 32],
-    mac: HmacSha256,
+    mac: Hmac256,
     date: String,
     region: String,
     service: String,
@@ -101,7 +171,7 @@ impl SigningKey {
         let key = hmac(&k_service, b"aws4_request");
         SigningKey {
             key,
-            mac: keyed(&key),
+            mac: Hmac256::new(&key),
             date: date.to_owned(),
             region: region.to_owned(),
             service: service.to_owned(),
@@ -142,9 +212,7 @@ impl SigningKey {
 
     /// HMAC-SHA256 of `data` under this key, reusing the pre-keyed state.
     pub(crate) fn sign_bytes(&self, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        self.mac.mac(data)
     }
 
     /// Checks that the key's scope is `date` (`YYYYMMDD`), `region` and `service`.
@@ -223,6 +291,25 @@ mod tests {
             crate::encode::hex32(&out),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn agrees_with_the_hmac_crate_at_every_length() {
+        use hmac::{Hmac, Mac};
+        for key_len in [0, 1, 32, 63, 64, 65, 200] {
+            let key: Vec<u8> = (0..key_len)
+                .map(|i: usize| u8::try_from((i * 7 + 3) % 251).unwrap())
+                .collect();
+            for len in 0..200 {
+                let data: Vec<u8> = (0..len)
+                    .map(|i: usize| u8::try_from((i * 13 + 1) % 251).unwrap())
+                    .collect();
+                let mut reference = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
+                reference.update(&data);
+                let want: [u8; 32] = reference.finalize().into_bytes().into();
+                assert_eq!(hmac(&key, &data), want, "key {key_len} data {len}");
+            }
+        }
     }
 
     #[test]

@@ -119,12 +119,7 @@ pub fn presign(
     check_identity(creds.access_key_id(), creds.session_token())?;
     let expires = check_expiry(expires_in)?;
     let prepared = prepare(req, params)?;
-    let key = SigningKey::derive_for(
-        creds.secret_access_key(),
-        prepared.amz_date.date(),
-        params.region,
-        params.service,
-    );
+    let key = creds.signing_key(prepared.amz_date.date(), params.region, params.service);
     presign_prepared(
         req,
         params,

@@ -214,8 +214,9 @@ pub(crate) fn prepare<'a>(
 
 /// Signs `req` with `creds` for `params` (region, service, time, settings).
 ///
-/// Derives the signing key (four HMACs); to sign many requests of the same day, region and
-/// service, derive a [`SigningKey`] once and use [`sign_with_key`].
+/// Derives the signing key (four HMACs) the first time `creds` sign for a day, region and
+/// service, and reuses it afterwards (`Credentials` remember their last key). To manage keys
+/// yourself, derive a [`SigningKey`] and use [`sign_with_key`].
 ///
 /// ```
 /// use sigv4::{Credentials, SignableBody, SignableRequest, SigningParams, SigningSettings};
@@ -246,12 +247,7 @@ pub fn sign(
 ) -> Result<SigningOutput, Error> {
     check_identity(creds.access_key_id(), creds.session_token())?;
     let prepared = prepare(req, params)?;
-    let key = SigningKey::derive_for(
-        creds.secret_access_key(),
-        prepared.amz_date.date(),
-        params.region,
-        params.service,
-    );
+    let key = creds.signing_key(prepared.amz_date.date(), params.region, params.service);
     sign_prepared(
         req,
         params,

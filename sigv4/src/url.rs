@@ -37,17 +37,20 @@ pub(crate) fn parse(url: &str) -> Result<Url<'_>, Error> {
         let pos = url.bytes().position(|b| b < 0x20 || b == 0x7f).unwrap_or(0);
         return Err(invalid("control character", pos));
     }
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or(invalid("expected scheme://host", 0))?;
-    let default_port = if scheme.eq_ignore_ascii_case("https") {
-        "443"
-    } else if scheme.eq_ignore_ascii_case("http") {
-        "80"
-    } else {
-        return Err(invalid("scheme must be http or https", 0));
+    let has_prefix = |prefix: &str| {
+        url.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
     };
-    let authority_start = scheme.len() + 3;
+    let (default_port, authority_start) = if has_prefix("https://") {
+        ("443", 8)
+    } else if has_prefix("http://") {
+        ("80", 7)
+    } else if url.contains("://") {
+        return Err(invalid("scheme must be http or https", 0));
+    } else {
+        return Err(invalid("expected scheme://host", 0));
+    };
+    let rest = url.get(authority_start..).unwrap_or_default();
     let authority_len = rest
         .bytes()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))

@@ -372,3 +372,48 @@ fn settings_do_what_they_say() {
         Some("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
     );
 }
+
+#[test]
+fn credentials_remember_their_key_without_changing_any_signature() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Credentials>();
+    assert_send_sync::<SigningKey>();
+
+    let reused = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()));
+    let headers = [("content-type", "application/json")];
+    let scopes = [
+        ("us-east-1", "bedrock", datetime!(2025-06-01 12:00 UTC)),
+        ("us-east-1", "bedrock", datetime!(2025-06-01 18:00 UTC)),
+        ("us-east-1", "bedrock", datetime!(2025-06-02 00:00 UTC)),
+        ("us-west-2", "bedrock", datetime!(2025-06-02 00:00 UTC)),
+        ("us-west-2", "s3", datetime!(2025-06-02 00:00 UTC)),
+        ("us-east-1", "bedrock", datetime!(2025-06-01 12:00 UTC)),
+    ];
+    for (region, service, time) in scopes {
+        let p = SigningParams {
+            region,
+            service,
+            time,
+            settings: SigningSettings::default(),
+        };
+        let fresh = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()));
+        let want = sigv4::sign(&request(&headers), &p, &fresh).expect("fresh");
+        assert_eq!(
+            sigv4::sign(&request(&headers), &p, &reused).expect("reused"),
+            want
+        );
+        assert_eq!(
+            sigv4::sign(&request(&headers), &p, &reused.clone()).expect("clone"),
+            want
+        );
+        let key = SigningKey::derive(SECRET, time.date(), region, service);
+        let with_key =
+            sigv4::sign_with_key(&request(&headers), &p, "AKIDEXAMPLE", Some(TOKEN), &key);
+        assert_eq!(with_key.expect("key"), want);
+    }
+    // Equality ignores the remembered key.
+    assert_eq!(
+        reused,
+        Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()))
+    );
+}
