@@ -50,15 +50,14 @@ impl Spec {
                 .iter()
                 .find(|(long, short)| *long == name || *short == Some(name))
             {
-                let value = match inline {
-                    Some(v) => v,
-                    None => {
-                        let v = argv
-                            .get(i)
-                            .ok_or_else(|| UsageError(format!("{name} needs a value")))?;
-                        i += 1;
-                        v.clone()
-                    }
+                let value = if let Some(v) = inline {
+                    v
+                } else {
+                    let v = argv
+                        .get(i)
+                        .ok_or_else(|| UsageError(format!("{name} needs a value")))?;
+                    i += 1;
+                    v.clone()
                 };
                 args.values.entry(long).or_default().push(value);
             } else if let Some(&switch) = self.switches.iter().find(|s| **s == name) {

@@ -5,8 +5,11 @@
 
 mod args;
 mod bedrock_view;
+mod chat;
 mod decode;
 mod models;
+mod record;
+mod replay_cmd;
 mod send;
 mod sign;
 
@@ -21,8 +24,10 @@ bedrock-wire: AWS Bedrock Runtime by hand (SigV4, Event Stream, Converse), no AW
 usage: bedrock-wire <command> [options]
 
 commands:
+  chat [PROMPT]     chat with a model, streamed (try: chat --offline \"Explain quantum computing\")
   decode [FILE|-]   Event Stream bytes to NDJSON
   models            the model table (aliases, ids, families, capabilities, prices)
+  replay            serve replay fixtures on 127.0.0.1 for any client
   sign              sign a request with SigV4 (print curl, JSON, or send it)
   help [COMMAND]    this text, or a command's options
 
@@ -73,6 +78,12 @@ pub(crate) fn now() -> std::time::SystemTime {
     bedrock_wire::clock::SystemClock.now()
 }
 
+/// The monotonic clock, read through the library's one clock.
+pub(crate) fn instant() -> std::time::Instant {
+    use bedrock_wire::clock::Clock as _;
+    bedrock_wire::clock::SystemClock.instant()
+}
+
 /// A tokio runtime for the async commands.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
@@ -107,14 +118,18 @@ fn run(argv: &[String]) -> Result<(), Failure> {
         return Ok(());
     };
     match command.as_str() {
+        "chat" => chat::run(rest),
         "decode" => decode::run(rest),
         "models" => models::run(rest),
         "sign" => sign::run(rest),
+        "replay" => replay_cmd::run(rest),
         "help" | "--help" | "-h" => {
             match rest.first().map(String::as_str) {
+                Some("chat") => println!("{}", chat::HELP),
                 Some("decode") => println!("{}", decode::HELP),
                 Some("models") => println!("{}", models::HELP),
                 Some("sign") => println!("{}", sign::HELP),
+                Some("replay") => println!("{}", replay_cmd::HELP),
                 _ => println!("{HELP}"),
             }
             Ok(())

@@ -17,7 +17,7 @@ bedrock-wire models [--json]
   (USD per million input / output / cache-read / cache-write tokens).
   --json   one JSON array, one object per model";
 
-fn caps_list(c: &Capabilities) -> Vec<&'static str> {
+fn caps_list(c: Capabilities) -> Vec<&'static str> {
     [
         (c.tools, "tools"),
         (c.tool_streaming, "tool_streaming"),
@@ -45,7 +45,7 @@ pub(crate) fn model_json(m: &ModelInfo) -> Value {
         "model_id": m.id,
         "family": family_name(m),
         "requires_inference_profile": m.requires_profile,
-        "capabilities": caps_list(&m.capabilities),
+        "capabilities": caps_list(m.capabilities),
         "price_per_million": m.price.map(|p| json!({
             "input": p.input, "output": p.output,
             "cache_read": p.cache_read, "cache_write": p.cache_write, "as_of": p.as_of,
@@ -84,7 +84,7 @@ pub(crate) fn run(argv: &[String]) -> Result<(), Failure> {
             "{alias:<28} {:<48} {:<9} {price:>22}  {}",
             format!("{}{profile}", m.id),
             family_name(m),
-            caps_list(&m.capabilities).join(",")
+            caps_list(m.capabilities).join(",")
         );
     }
     Ok(())

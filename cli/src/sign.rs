@@ -201,6 +201,7 @@ fn shell_quote(s: &str) -> String {
 
 /// A ready-to-run curl command.
 pub(crate) fn curl_command(input: &Input, out: &bedrock_wire::sigv4::SigningOutput) -> String {
+    use std::fmt::Write as _;
     let mut cmd = format!("curl -sS -X {} {}", input.method, shell_quote(&input.url));
     for (n, v) in &input.headers {
         if out
@@ -210,14 +211,16 @@ pub(crate) fn curl_command(input: &Input, out: &bedrock_wire::sigv4::SigningOutp
         {
             continue;
         }
-        cmd.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{n}: {v}"))));
+        let _ = write!(cmd, " \\\n  -H {}", shell_quote(&format!("{n}: {v}")));
     }
     for (n, v) in &out.headers {
-        cmd.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{n}: {v}"))));
+        let _ = write!(cmd, " \\\n  -H {}", shell_quote(&format!("{n}: {v}")));
     }
     if !input.body.is_empty() {
         match std::str::from_utf8(&input.body) {
-            Ok(s) => cmd.push_str(&format!(" \\\n  --data-binary {}", shell_quote(s))),
+            Ok(s) => {
+                let _ = write!(cmd, " \\\n  --data-binary {}", shell_quote(s));
+            }
             Err(_) => cmd.push_str(" \\\n  --data-binary @BODY_FILE"),
         }
     }

@@ -198,6 +198,7 @@ pub(crate) fn response_head(
     body_len: Option<usize>,
     close: bool,
 ) -> Vec<u8> {
+    use std::fmt::Write as _;
     let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (name, value) in headers {
         if name.eq_ignore_ascii_case("content-length")
@@ -212,7 +213,9 @@ pub(crate) fn response_head(
         out.push_str("\r\n");
     }
     match body_len {
-        Some(n) => out.push_str(&format!("content-length: {n}\r\n")),
+        Some(n) => {
+            let _ = write!(out, "content-length: {n}\r\n");
+        }
         None => out.push_str("transfer-encoding: chunked\r\n"),
     }
     if close {

@@ -265,8 +265,10 @@ fn verify_sigv4(
             _ => headers.push((name.as_str(), value.as_str())),
         }
     }
-    let mut settings = sigv4::SigningSettings::default();
-    settings.content_sha256_header = sign_body_header;
+    let settings = sigv4::SigningSettings {
+        content_sha256_header: sign_body_header,
+        ..sigv4::SigningSettings::default()
+    };
     let signable = sigv4::SignableRequest {
         method: &request.method,
         url: &url,
