@@ -304,3 +304,34 @@ async fn openai_entry_point_both_shapes() {
     assert_eq!(text, expected_text());
     assert!(saw_usage);
 }
+
+#[tokio::test]
+async fn count_tokens_falls_back_to_the_base_model_id() {
+    let mock = MockServer::start(|r, _| {
+        if r.path.starts_with("/model/us.") {
+            Reply::json(
+                400,
+                &serde_json::json!({"message": "The provided model identifier is invalid."}),
+            )
+            .header("x-amzn-ErrorType", "ValidationException")
+        } else {
+            Reply::json(200, &serde_json::json!({"inputTokens": 42}))
+        }
+    })
+    .await;
+    let client = builder(mock.url()).build().expect("client");
+    let n = client.count_tokens(&chat()).await.expect("count");
+    assert_eq!(n, 42);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        reqs[0].path,
+        "/model/us.amazon.nova-micro-v1%3A0/count-tokens"
+    );
+    assert_eq!(reqs[1].path, "/model/amazon.nova-micro-v1%3A0/count-tokens");
+    let body: serde_json::Value = serde_json::from_slice(&reqs[1].body).expect("json");
+    assert_eq!(
+        body["input"]["converse"]["messages"][0]["content"][0]["text"],
+        "Explain quantum computing"
+    );
+}

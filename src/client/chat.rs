@@ -73,3 +73,59 @@ impl Client {
         Ok(ConverseStream::new(self.clone(), op, messages, warnings))
     }
 }
+
+/// The geographic prefixes of inference-profile ids.
+const GEO_PREFIXES: [&str; 8] = [
+    "us-gov.", "us.", "eu.", "apac.", "global.", "jp.", "au.", "ca.",
+];
+
+/// The base model id of a geographic inference-profile id (`us.amazon.nova-pro-v1:0` →
+/// `amazon.nova-pro-v1:0`); `None` when the id has no such prefix.
+pub(crate) fn strip_geo_prefix(id: &str) -> Option<&str> {
+    GEO_PREFIXES.iter().find_map(|p| id.strip_prefix(p))
+}
+
+impl Client {
+    /// CountTokens for a Converse-shaped request (messages, system, tools and additional
+    /// fields). The model id is tried as built; if Bedrock refuses an inference-profile id, the
+    /// base model id is tried once.
+    ///
+    /// ```no_run
+    /// # async fn f(client: bedrock_wire::client::Client) -> Result<(), bedrock_wire::error::Error> {
+    /// use bedrock_wire::model::ChatRequest;
+    /// let n = client.count_tokens(&ChatRequest::new("claude-sonnet-4-5").user("How many tokens?")).await?;
+    /// println!("{n} input tokens");
+    /// # Ok(()) }
+    /// ```
+    pub async fn count_tokens(&self, req: &ChatRequest) -> Result<u64, Error> {
+        let (op, _) = self.converse_operation(req, false)?;
+        let model = op.model_id.clone().unwrap_or_default();
+        let converse: serde_json::Value = serde_json::from_slice(&op.body)?;
+        let mut input = serde_json::Map::new();
+        for key in [
+            "messages",
+            "system",
+            "toolConfig",
+            "additionalModelRequestFields",
+        ] {
+            if let Some(v) = converse.get(key) {
+                input.insert(key.to_owned(), v.clone());
+            }
+        }
+        let body = serde_json::to_vec(&serde_json::json!({ "input": { "converse": input } }))?;
+        let first = self
+            .send(Operation::count_tokens(&model, body.clone()))
+            .await;
+        let resp = match (first, strip_geo_prefix(&model)) {
+            (Ok(r), _) => r,
+            (Err(e), Some(base)) if e.status() == Some(400) || e.status() == Some(404) => {
+                self.send(Operation::count_tokens(base, body)).await?
+            }
+            (Err(e), _) => return Err(e),
+        };
+        let v: serde_json::Value = serde_json::from_slice(&resp.body)?;
+        v.get("inputTokens")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| Error::json("CountTokens response lacks inputTokens"))
+    }
+}
