@@ -450,6 +450,15 @@ async fn container_credentials_with_token_file() {
         .expect("creds");
     assert_eq!(c.credentials().access_key_id(), "ASIACONT");
     assert_eq!(c.credentials().session_token(), Some("t"));
+    // The authorization token never shows in Debug output.
+    let env2 = no_imds(Env::empty())
+        .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url())
+        .with_var(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "planted-container-token",
+        );
+    let shown = format!("{:?}", source(&env2));
+    assert!(!shown.contains("planted-container-token"), "{shown}");
     // Plain http to a non-loopback host is refused.
     let env = no_imds(Env::empty()).with_var(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",

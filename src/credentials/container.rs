@@ -17,12 +17,22 @@ use crate::error::Error;
 const ECS_HOST: &str = "http://169.254.170.2";
 const MAX_TOKEN_FILE: u64 = 16 * 1024;
 
-/// Where the container credentials are.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the container credentials are. `Debug` hides the authorization token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ContainerConfig {
     pub(crate) uri: String,
     pub(crate) token: Option<String>,
     pub(crate) token_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for ContainerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerConfig")
+            .field("uri", &self.uri)
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .field("token_file", &self.token_file)
+            .finish()
+    }
 }
 
 pub(crate) fn from_env(env: &Env) -> Result<Option<Source>, Error> {

@@ -42,6 +42,9 @@ use std::time::{Duration, SystemTime};
 
 pub use cache::CredentialsProvider;
 pub use chain::Source;
+pub use container::ContainerConfig;
+pub use sso::SsoConfig;
+pub use sts::AssumeRole;
 
 use crate::client::Env;
 use crate::clock::Clock;
