@@ -133,21 +133,26 @@ pub fn canonical_query_component(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Appends the lowercase hex of `bytes` (at most 32 bytes, a SHA-256 digest) without allocating.
-pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    let mut buf = [0u8; 64];
-    let len = bytes.len().min(32);
-    if let (Some(src), Some(dst)) = (bytes.get(..len), buf.get_mut(..len * 2)) {
-        if hex::encode_to_slice(src, dst).is_ok() {
-            if let Ok(s) = std::str::from_utf8(dst) {
-                out.push_str(s);
-            }
-        }
+/// The lowercase hex of a SHA-256 digest (or HMAC), on the stack.
+pub(crate) fn hex_digest(bytes: &[u8; 32]) -> [u8; 64] {
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes.iter()) {
+        pair.copy_from_slice(&[
+            HEX_LOWER[usize::from(b >> 4)],
+            HEX_LOWER[usize::from(b & 0x0f)],
+        ]);
     }
+    out
 }
 
-/// Lowercase hex of a SHA-256 digest as a new string.
-pub(crate) fn hex32(bytes: &[u8]) -> String {
+/// Appends the lowercase hex of a 32-byte digest without allocating.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
+    out.push_str(std::str::from_utf8(&hex_digest(bytes)).unwrap_or_default());
+}
+
+/// Lowercase hex of a 32-byte digest as a new string.
+pub(crate) fn hex32(bytes: &[u8; 32]) -> String {
     let mut out = String::with_capacity(64);
     push_hex(&mut out, bytes);
     out
@@ -193,7 +198,13 @@ mod tests {
     }
 
     #[test]
-    fn hex_is_lowercase() {
-        assert_eq!(hex32(&[0xAB, 0x01]), "ab01");
+    fn hex_is_lowercase_and_agrees_with_the_hex_crate() {
+        let mut digest = [0u8; 32];
+        for (i, b) in digest.iter_mut().enumerate() {
+            *b = u8::try_from(i * 37 % 256).unwrap_or(0);
+        }
+        digest[0] = 0xAB;
+        assert_eq!(hex32(&digest), hex::encode(digest));
+        assert!(hex32(&digest).starts_with("ab"));
     }
 }

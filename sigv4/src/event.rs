@@ -141,9 +141,12 @@ pub fn sign_event_message(
     sts.push('\n');
     sts.push_str(prior_signature);
     sts.push('\n');
-    push_hex(&mut sts, &Sha256::digest(encode_date_header(date_millis)));
+    push_hex(
+        &mut sts,
+        &Sha256::digest(encode_date_header(date_millis)).into(),
+    );
     sts.push('\n');
-    push_hex(&mut sts, &Sha256::digest(message));
+    push_hex(&mut sts, &Sha256::digest(message).into());
 
     let signature_bytes = key.sign_bytes(sts.as_bytes());
     Ok(EventSignature {

@@ -95,7 +95,8 @@ fn redact_url(url: &str) -> String {
 ///
 /// The headers of `req` are signed (normally just `host`), so the request made with the URL must
 /// send the same ones. `params.settings.content_sha256_header` does not apply here. With
-/// [`SessionTokenMode::AttachAfterSigning`], `X-Amz-Security-Token` is appended after signing.
+/// [`SessionTokenMode::AttachAfterSigning`](crate::SessionTokenMode::AttachAfterSigning),
+/// `X-Amz-Security-Token` is appended after signing.
 ///
 /// ```
 /// use sigv4::{Credentials, SignableBody, SignableRequest, SigningParams, SigningSettings};

@@ -6,7 +6,7 @@ use crate::canonical::{
     self, ALGORITHM, Input, Location, UNSIGNED_PAYLOAD, check_header_value_bytes,
 };
 use crate::date::AmzDate;
-use crate::encode::hex32;
+use crate::encode::{hex_digest, hex32};
 use crate::key::SigningKey;
 use crate::settings::SigningSettings;
 use crate::string_to_sign::{push_scope, string_to_sign};
@@ -192,10 +192,7 @@ pub(crate) fn prepare<'a>(
     let amz_date = AmzDate::new(params.time)?;
     let payload_hash = match req.body {
         SignableBody::Bytes(bytes) => {
-            let mut hex = [0u8; 64];
-            // A SHA-256 digest is 32 bytes: exactly 64 hex digits.
-            let _ = hex::encode_to_slice(Sha256::digest(bytes), &mut hex);
-            PayloadHash::Computed(hex)
+            PayloadHash::Computed(hex_digest(&Sha256::digest(bytes).into()))
         }
         SignableBody::Precomputed(hash) => {
             if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_graphic()) {

@@ -43,6 +43,9 @@ pub fn string_to_sign(
     out.push('\n');
     push_scope(&mut out, date, region, service);
     out.push('\n');
-    push_hex(&mut out, &Sha256::digest(canonical_request.as_bytes()));
+    push_hex(
+        &mut out,
+        &Sha256::digest(canonical_request.as_bytes()).into(),
+    );
     out
 }

@@ -114,11 +114,11 @@ pub(crate) fn parse(url: &str) -> Result<Url<'_>, Error> {
         }
     };
 
-    let (without_fragment, fragment) = match url.find('#') {
-        Some(pos) => url.split_at(pos),
-        None => (url, ""),
+    let (after_authority, fragment) = match after.find('#') {
+        Some(pos) => after.split_at(pos),
+        None => (after, ""),
     };
-    let after_authority = after.split_once('#').map_or(after, |(a, _)| a);
+    let without_fragment = url.get(..url.len() - fragment.len()).unwrap_or(url);
     let (path, query, has_query) = match after_authority.split_once('?') {
         Some((path, query)) => (path, query, true),
         None => (after_authority, "", false),
