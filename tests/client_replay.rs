@@ -612,3 +612,61 @@ async fn invalid_signature_with_a_skewed_date_is_retried_once() {
     assert_eq!(mock.hits(), 2);
     assert!(client.clock_skew_ms() > 15 * 60 * 1000);
 }
+
+#[tokio::test]
+async fn attempt_timeout_before_the_head_is_retried_but_not_after() {
+    // A server that accepts and never answers: every attempt times out before the head.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(sock);
+        }
+    });
+    let client = Client::builder()
+        .env(Env::empty())
+        .region("us-east-1")
+        .endpoint_url(format!("http://{addr}"))
+        .access_key("AKID", "s", None)
+        .retry_config(fast_retries())
+        .attempt_timeout(Duration::from_millis(200))
+        .max_attempts(2)
+        .build()
+        .expect("client");
+    let err = client.converse(&chat()).await.expect_err("silent");
+    assert!(err.is_timeout() && !err.response_started(), "{err}");
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "retried once"
+    );
+    silent.abort();
+
+    // The head arrives, then the body stalls: the timeout is not retried.
+    let s = server(
+        vec![exchange(
+            CannedResponse::json(&converse_json()),
+            Faults {
+                stall_after_bytes: Some(0),
+                stall_ms: 5_000,
+                ..Faults::default()
+            },
+        )],
+        |_| {},
+    )
+    .await;
+    let client = builder(&s)
+        .attempt_timeout(Duration::from_millis(200))
+        .max_attempts(2)
+        .build()
+        .expect("client");
+    let err = client.converse(&chat()).await.expect_err("stalled");
+    assert!(err.is_timeout() && err.response_started(), "{err}");
+    assert_eq!(s.request_count(), 1);
+}

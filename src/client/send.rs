@@ -1,6 +1,7 @@
 //! One call: sign right before each attempt, send, map errors, retry, correct clock skew.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -171,26 +172,35 @@ impl Inner {
         }
         // Sign immediately before the request goes on the wire, every attempt.
         let prepared = self.prepare(op).await?;
-        let fut = self.attempt_inner(op, prepared);
+        let head_received = AtomicBool::new(false);
+        let fut = self.attempt_inner(op, prepared, &head_received);
         match limit {
             Some(l) => match tokio::time::timeout(l, fut).await {
                 Ok(r) => r,
+                // After the response head arrived, a timeout is not retried (the model may have
+                // done the work already).
                 Err(_) => Err(Error::timeout(
                     format!("no complete response within {} ms", l.as_millis()),
-                    false,
+                    head_received.load(Ordering::Relaxed),
                 )),
             },
             None => fut.await,
         }
     }
 
-    async fn attempt_inner(&self, op: &Operation, p: PreparedRequest) -> Result<Outcome, Error> {
+    async fn attempt_inner(
+        &self,
+        op: &Operation,
+        p: PreparedRequest,
+        head_received: &AtomicBool,
+    ) -> Result<Outcome, Error> {
         let local = self.clock.now();
         let resp = self
             .to_reqwest(&p)?
             .send()
             .await
             .map_err(|e| map_send_error(&e))?;
+        head_received.store(true, Ordering::Relaxed);
         let status = resp.status().as_u16();
         let server_date = resp
             .headers()
