@@ -665,3 +665,22 @@ async fn role_chain_and_profile_web_identity() {
             .contains("WebIdentityToken=profile-web-token")
     );
 }
+
+#[tokio::test]
+async fn short_lived_credentials_are_not_reloaded_on_every_call() {
+    // The container hands out credentials that expire in 4 minutes (inside the refresh window).
+    let server = MockServer::start(|_, _| {
+        Reply::json(200, &serde_json::json!({"AccessKeyId":"ASIASHORT","SecretAccessKey":"s","Token":"t","Expiration": rfc3339_after(240)}))
+    })
+    .await;
+    let env = no_imds(Env::empty()).with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url());
+    let clock = ManualClock::new(t0());
+    let provider = CredentialsProvider::new(source(&env), ctx(&env, &clock));
+    for _ in 0..10 {
+        provider.credentials().await.expect("creds");
+    }
+    assert_eq!(provider.loads(), 1);
+    clock.advance(Duration::from_secs(31));
+    provider.credentials().await.expect("creds");
+    assert_eq!(provider.loads(), 2, "tried again after the hold");
+}

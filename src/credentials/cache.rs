@@ -2,10 +2,14 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
 use super::chain::Source;
 use super::{AwsCredentials, LoadContext};
 use crate::error::Error;
+
+/// How long short-lived (or last-good) credentials are used before the next load is tried.
+const HOLD: Duration = Duration::from_secs(30);
 
 /// Credentials from a [`Source`], cached and refreshed [`super::REFRESH_AHEAD`] before expiry.
 ///
@@ -23,6 +27,10 @@ pub struct CredentialsProvider {
     source: Source,
     ctx: LoadContext,
     cached: Mutex<Option<AwsCredentials>>,
+    /// Until when credentials that are already inside the refresh window are used without
+    /// another load (a source that only hands out short-lived credentials is not reloaded on
+    /// every request, nor after a failed refresh).
+    hold_until: Mutex<Option<SystemTime>>,
     refresh: tokio::sync::Mutex<()>,
     loads: AtomicU64,
 }
@@ -34,6 +42,7 @@ impl CredentialsProvider {
             source,
             ctx,
             cached: Mutex::new(None),
+            hold_until: Mutex::new(None),
             refresh: tokio::sync::Mutex::new(()),
             loads: AtomicU64::new(0),
         }
@@ -62,10 +71,22 @@ impl CredentialsProvider {
 
     fn fresh(&self) -> Option<AwsCredentials> {
         let now = self.ctx.clock.now();
+        let held = self
+            .hold_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|t| now < t);
         self.lock()
             .as_ref()
-            .filter(|c| !c.needs_refresh(now))
+            .filter(|c| !c.needs_refresh(now) || (held && !c.is_expired(now)))
             .cloned()
+    }
+
+    fn hold(&self, now: SystemTime) {
+        *self
+            .hold_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(now + HOLD);
     }
 
     /// Credentials valid for at least [`super::REFRESH_AHEAD`] (or the last good ones if a refresh
@@ -93,13 +114,20 @@ impl CredentialsProvider {
                         c.source()
                     )));
                 }
+                if c.needs_refresh(now) {
+                    self.hold(now);
+                }
                 *self.lock() = Some(c.clone());
                 Ok(c)
             }
             Err(e) => {
                 let now = self.ctx.clock.now();
-                match self.lock().as_ref().filter(|c| !c.is_expired(now)) {
-                    Some(still_valid) => Ok(still_valid.clone()),
+                let still_valid = self.lock().as_ref().filter(|c| !c.is_expired(now)).cloned();
+                match still_valid {
+                    Some(c) => {
+                        self.hold(now);
+                        Ok(c)
+                    }
                     None => Err(e),
                 }
             }
