@@ -417,3 +417,67 @@ fn credentials_remember_their_key_without_changing_any_signature() {
         Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()))
     );
 }
+
+#[test]
+fn presigned_urls_append_parameters_after_any_query_and_before_the_fragment() {
+    let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("to+k/en=".into()));
+    let p = SigningParams {
+        service: "bedrock",
+        ..params()
+    };
+    for (url, prefix, suffix) in [
+        (
+            "https://bedrock.amazonaws.com/",
+            "https://bedrock.amazonaws.com/?X-Amz-Algorithm=",
+            "",
+        ),
+        (
+            "https://bedrock.amazonaws.com/?",
+            "https://bedrock.amazonaws.com/?X-Amz-Algorithm=",
+            "",
+        ),
+        (
+            "https://bedrock.amazonaws.com/?Action=CallWithBearerToken",
+            "https://bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=",
+            "",
+        ),
+        ("https://h/p?a=1&", "https://h/p?a=1&X-Amz-Algorithm=", ""),
+        ("https://h/p#frag", "https://h/p?X-Amz-Algorithm=", "#frag"),
+    ] {
+        let req = SignableRequest {
+            method: "GET",
+            url,
+            headers: &[],
+            body: SignableBody::Bytes(b""),
+        };
+        let out = sigv4::presign(&req, &p, &creds, Duration::from_secs(43_200)).expect("presign");
+        assert!(out.url.starts_with(prefix), "{url}: {}", out.url);
+        assert!(out.url.ends_with(suffix), "{url}: {}", out.url);
+        assert!(out.url.contains("&X-Amz-Expires=43200&"), "{}", out.url);
+        // The token is encoded in the URL, and signed (it is in the canonical query).
+        assert!(
+            out.url.contains("&X-Amz-Security-Token=to%2Bk%2Fen%3D&"),
+            "{}",
+            out.url
+        );
+        assert!(
+            out.canonical_request
+                .contains("X-Amz-Security-Token=to%2Bk%2Fen%3D")
+        );
+        let signature_param = format!("&X-Amz-Signature={}", out.signature);
+        assert!(out.url.trim_end_matches(suffix).ends_with(&signature_param));
+        let names: Vec<&str> = out.params.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            names,
+            [
+                "X-Amz-Algorithm",
+                "X-Amz-Credential",
+                "X-Amz-Date",
+                "X-Amz-Expires",
+                "X-Amz-SignedHeaders",
+                "X-Amz-Security-Token",
+                "X-Amz-Signature"
+            ]
+        );
+    }
+}
