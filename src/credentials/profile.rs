@@ -2,7 +2,7 @@
 //!
 //! Only the parsing and profile selection live here; what a profile's keys mean
 //! (static keys, `credential_process`, `role_arn`, SSO, web identity) is decided in
-//! [`super::chain`].
+//! [`super::Source`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
