@@ -290,6 +290,11 @@ pub(crate) fn normalize_path(path: &str) -> Cow<'_, str> {
     if !needs_normalization(&path) {
         return path;
     }
+    Cow::Owned(remove_dot_segments(&path))
+}
+
+/// The normalization proper, for a path that starts with `/`.
+fn remove_dot_segments(path: &str) -> String {
     let mut segments: Vec<&str> = Vec::with_capacity(path.matches('/').count() + 1);
     for segment in path.split('/') {
         match segment {
@@ -311,23 +316,23 @@ pub(crate) fn normalize_path(path: &str) -> Cow<'_, str> {
     if out.is_empty() || (keeps_trailing_slash && !out.ends_with('/')) {
         out.push('/');
     }
-    Cow::Owned(out)
+    out
 }
 
 /// Whether `path` (starting with `/`) has an empty, `.` or `..` segment other than the trailing
 /// empty one of a path ending in `/`: only then does normalization change it.
 fn needs_normalization(path: &str) -> bool {
-    let mut segments = path.split('/');
-    segments.next(); // the empty segment before the leading '/'
-    let mut prev_empty = false;
-    for segment in segments {
-        if prev_empty {
-            return true; // an empty segment that was not the last one: "//"
-        }
-        match segment {
-            "." | ".." => return true,
-            "" => prev_empty = true,
-            _ => {}
+    let bytes = path.as_bytes();
+    let mut segment_start = 1; // after the leading '/'
+    for i in 1..=bytes.len() {
+        let at_end = i == bytes.len();
+        if at_end || bytes.get(i) == Some(&b'/') {
+            match bytes.get(segment_start..i) {
+                Some(b"." | b"..") => return true,
+                Some(b"") if !at_end => return true, // "//"
+                _ => {}
+            }
+            segment_start = i + 1;
         }
     }
     false
@@ -526,6 +531,28 @@ mod tests {
         ] {
             assert_eq!(normalize_path(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_only_skips_paths_normalization_leaves_alone() {
+        let pieces = ["", ".", "..", "a", "a.b", "...", ".a", "%2E", "b"];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for trailing in ["", "/"] {
+                        let path = format!("/{a}/{b}/{c}{trailing}");
+                        if !needs_normalization(&path) {
+                            assert_eq!(remove_dot_segments(&path), path);
+                            checked += 1;
+                        } else {
+                            assert_ne!(remove_dot_segments(&path), path, "{path}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100);
     }
 
     #[test]
