@@ -14,7 +14,8 @@
 //! - an exception or error frame ends the stream with [`StreamError::Exception`] carrying its
 //!   type and message;
 //! - a stream that ends without `messageStop` is [`StreamError::Incomplete`], not a success;
-//! - unknown events and `chunk` events are ignored (they are not part of ConverseStream).
+//! - unknown events and `chunk` events are ignored (they are not part of ConverseStream), and so
+//!   is block content arriving after `messageStop`.
 //!
 //! ```
 //! use bedrock_wire::event::BedrockEvent;
@@ -163,6 +164,18 @@ impl ConverseStreamTranslator {
         if self.done {
             return Ok(());
         }
+        if self.stop_seen
+            && matches!(
+                event,
+                BedrockEvent::ContentBlockStart { .. }
+                    | BedrockEvent::ContentBlockDelta { .. }
+                    | BedrockEvent::ContentBlockStop { .. }
+            )
+        {
+            // Content after messageStop is a protocol violation; it cannot belong to the
+            // message that was already closed.
+            return Ok(());
+        }
         match event {
             BedrockEvent::MessageStart { role } => {
                 if !self.started {
@@ -185,7 +198,12 @@ impl ConverseStreamTranslator {
             BedrockEvent::ContentBlockDelta { index, delta } => {
                 self.ensure_started(out);
                 if let Some(delta) = delta {
-                    if self.find(index).is_none() {
+                    if let Some(i) = self.find(index) {
+                        if self.blocks.get(i).is_some_and(|b| b.stopped) {
+                            // A delta after its block stopped is a protocol violation: ignored.
+                            return Ok(());
+                        }
+                    } else {
                         let block = match &delta {
                             BlockDelta::Text { .. } | BlockDelta::Citation { .. } => {
                                 BlockStart::Text
@@ -244,6 +262,7 @@ impl ConverseStreamTranslator {
                 if self.metadata_seen {
                     return Ok(());
                 }
+                self.ensure_started(out);
                 self.metadata_seen = true;
                 out.push(StreamEvent::Metadata { usage, latency_ms });
                 if self.stop_seen {

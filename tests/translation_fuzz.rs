@@ -210,3 +210,89 @@ fn golden_requests() -> Vec<Value> {
     assert!(!out.is_empty());
     out
 }
+
+fn arb_event() -> impl Strategy<Value = bedrock_wire::event::BedrockEvent> {
+    use bedrock_wire::event::BedrockEvent as E;
+    use bedrock_wire::model::{BlockDelta, BlockStart, Role, StopReason};
+    let idx = 0u32..4;
+    prop_oneof![
+        Just(E::MessageStart {
+            role: Role::Assistant
+        }),
+        (idx.clone(), ".{0,4}").prop_map(|(index, id)| E::ContentBlockStart {
+            index,
+            start: Some(BlockStart::ToolUse {
+                id,
+                name: "f".into()
+            })
+        }),
+        idx.clone()
+            .prop_map(|index| E::ContentBlockStart { index, start: None }),
+        (idx.clone(), ".{0,4}", 0u8..6).prop_map(|(index, text, k)| E::ContentBlockDelta {
+            index,
+            delta: match k {
+                0 => Some(BlockDelta::Text { text }),
+                1 => Some(BlockDelta::ToolInput { json: text }),
+                2 => Some(BlockDelta::ReasoningText { text }),
+                3 => Some(BlockDelta::ReasoningSignature { signature: text }),
+                4 => Some(BlockDelta::RedactedReasoning {
+                    data: text.into_bytes()
+                }),
+                _ => None,
+            }
+        }),
+        idx.prop_map(|index| E::ContentBlockStop { index }),
+        Just(E::MessageStop {
+            stop_reason: StopReason::EndTurn,
+            additional_model_response_fields: None
+        }),
+        Just(E::Metadata {
+            usage: None,
+            latency_ms: Some(1)
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Whatever order Bedrock events come in, the output is well formed: one MessageStart
+    /// first, every block delta/stop after its block's start, one MessageStop last.
+    #[test]
+    fn translator_output_is_well_formed(events in prop::collection::vec(arb_event(), 0..24)) {
+        use bedrock_wire::model::StreamEvent as S;
+        let mut t = bedrock_wire::translate::ConverseStreamTranslator::new();
+        let mut out = Vec::new();
+        for e in events {
+            t.push(e, &mut out).unwrap();
+        }
+        let finished = t.finish(&mut out);
+        prop_assert_eq!(finished.is_ok(), t.is_complete());
+        let mut started = Vec::new();
+        let mut stopped = Vec::new();
+        for (i, e) in out.iter().enumerate() {
+            match e {
+                S::MessageStart { .. } => prop_assert_eq!(i, 0),
+                S::BlockStart { index, .. } => {
+                    prop_assert!(!started.contains(index));
+                    started.push(*index);
+                }
+                S::BlockDelta { index, .. } => {
+                    prop_assert!(started.contains(index));
+                    prop_assert!(!stopped.contains(index));
+                }
+                S::BlockStop { index } => {
+                    prop_assert!(started.contains(index));
+                    prop_assert!(!stopped.contains(index));
+                    stopped.push(*index);
+                }
+                S::MessageStop => prop_assert_eq!(i, out.len() - 1),
+                S::MessageDelta { .. } | S::Metadata { .. } => {}
+            }
+        }
+        if finished.is_ok() {
+            prop_assert_eq!(out.last(), Some(&S::MessageStop));
+            prop_assert_eq!(started.len(), stopped.len());
+        }
+    }
+}
