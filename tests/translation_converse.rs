@@ -321,3 +321,33 @@ fn parse_response_errors_name_the_path() {
         assert_eq!((err.path(), err.kind()), (*path, *kind), "{body}: {err}");
     }
 }
+
+#[test]
+fn warnings_serialize_with_a_kind_and_debug_hides_the_body() {
+    let w = Warning::ReasoningBudgetRaised {
+        from: 500,
+        to: 1024,
+    };
+    assert_eq!(
+        serde_json::to_value(&w).unwrap(),
+        json!({"kind": "reasoning_budget_raised", "from": 500, "to": 1024})
+    );
+    let w = Warning::ConsecutiveTurnsMerged {
+        message: 2,
+        role: Role::User,
+    };
+    assert_eq!(
+        serde_json::to_value(&w).unwrap(),
+        json!({"kind": "consecutive_turns_merged", "message": 2, "role": "user"})
+    );
+    let built = converse::build(
+        &ChatRequest::new("nova-pro").user("secret words"),
+        &BuildOptions::default(),
+    )
+    .unwrap();
+    let dbg = format!("{built:?}");
+    assert!(
+        !dbg.contains("secret words") && dbg.contains("body_len"),
+        "{dbg}"
+    );
+}

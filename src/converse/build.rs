@@ -72,8 +72,8 @@ impl BuildOptions {
     }
 }
 
-/// A built Converse request.
-#[derive(Debug, Clone, PartialEq)]
+/// A built Converse request. Its `Debug` shows the body's length, not its bytes.
+#[derive(Clone, PartialEq)]
 pub struct ConverseBody {
     /// The request path, model id percent-encoded once: `/model/{id}/converse` or
     /// `/model/{id}/converse-stream`.
@@ -86,6 +86,18 @@ pub struct ConverseBody {
     pub model_id: String,
     /// The model family used to shape the body.
     pub family: Family,
+}
+
+impl std::fmt::Debug for ConverseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConverseBody")
+            .field("path", &self.path)
+            .field("body_len", &self.body.len())
+            .field("warnings", &self.warnings)
+            .field("model_id", &self.model_id)
+            .field("family", &self.family)
+            .finish()
+    }
 }
 
 /// Percent-encodes a path segment once: everything but `A-Za-z0-9-._~` becomes `%XX`

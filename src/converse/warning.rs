@@ -2,11 +2,15 @@
 
 use std::fmt;
 
+use serde::Serialize;
+
 use crate::model::{CacheTtl, ImageFormat, Role};
 
 /// One normalization applied while building a Converse body. Every change the translator
-/// makes to what the caller asked for is reported here; none is silent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// makes to what the caller asked for is reported here; none is silent. Serializes as
+/// `{"kind": "snake_case_name", ...fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Warning {
     /// A bare model id got the region's inference-profile prefix.
