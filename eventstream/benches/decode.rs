@@ -10,6 +10,10 @@
 //! `ours_64k_chunks` push it as network-sized `Bytes` chunks (frames that span chunks are
 //! assembled with one copy); `smithy` drives `MessageFrameDecoder` over the whole buffer.
 //!
+//! Times are thread CPU time (`ThreadCpuTime` below), not wall time, so the figures hold on a
+//! shared machine where other processes take turns on the cores; on an idle machine the two are
+//! the same for this single-threaded work.
+//!
 //! Run: `cargo bench -p eventstream --bench decode`.
 
 // `criterion_group!` generates an undocumented public function.
@@ -21,8 +25,46 @@ use std::time::Duration;
 
 use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
 use bytes::Bytes;
+use cpu_time::ThreadTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use eventstream::{Decoder, HeaderValue, Message};
+
+/// Criterion measurement: CPU time of the benchmarking thread.
+struct ThreadCpuTime;
+
+/// Borrowed for its formatter (durations), which criterion does not export.
+static WALL_TIME: WallTime = WallTime;
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = ThreadTime;
+    type Value = Duration;
+
+    fn start(&self) -> ThreadTime {
+        ThreadTime::now()
+    }
+
+    fn end(&self, start: ThreadTime) -> Duration {
+        start.elapsed()
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL_TIME.formatter()
+    }
+}
 
 fn ours(buf: &Bytes, chunk: usize) -> usize {
     let mut decoder = Decoder::new();
@@ -92,7 +134,7 @@ fn tiny() -> Bytes {
     Bytes::from(one.repeat(1_000_000))
 }
 
-fn group(c: &mut Criterion, name: &str, buf: &Bytes, per_bytes: bool, chunk: usize) {
+fn group(c: &mut Criterion<ThreadCpuTime>, name: &str, buf: &Bytes, per_bytes: bool, chunk: usize) {
     let frames = ours(buf, buf.len());
     assert_eq!(frames, smithy(buf));
     let mut g = c.benchmark_group(name);
@@ -117,11 +159,15 @@ fn group(c: &mut Criterion, name: &str, buf: &Bytes, per_bytes: bool, chunk: usi
     g.finish();
 }
 
-fn benches(c: &mut Criterion) {
+fn benches(c: &mut Criterion<ThreadCpuTime>) {
     group(c, "captures", &captures(), false, 4 << 10);
     group(c, "large", &large(), true, 64 << 10);
     group(c, "tiny", &tiny(), false, 4 << 10);
 }
 
-criterion_group!(decode, benches);
+criterion_group! {
+    name = decode;
+    config = Criterion::default().with_measurement(ThreadCpuTime);
+    targets = benches
+}
 criterion_main!(decode);
