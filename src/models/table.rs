@@ -244,7 +244,7 @@ pub static MODELS: &[ModelInfo] = &[
         family: Family::Nova2,
         requires_profile: true,
         capabilities: NOVA2,
-        price: p(0.30, 2.50, 0.075, 0.0),
+        price: p(0.33, 2.75, 0.0825, 0.0),
     },
     // Amazon Titan embeddings
     ModelInfo {
@@ -268,7 +268,7 @@ pub static MODELS: &[ModelInfo] = &[
         aliases: &["llama3-1-8b"],
         id: "meta.llama3-1-8b-instruct-v1:0",
         family: Family::Llama,
-        requires_profile: false,
+        requires_profile: true,
         capabilities: LLAMA_TEXT,
         price: p(0.22, 0.22, 0.0, 0.0),
     },
@@ -276,7 +276,7 @@ pub static MODELS: &[ModelInfo] = &[
         aliases: &["llama3-1-70b"],
         id: "meta.llama3-1-70b-instruct-v1:0",
         family: Family::Llama,
-        requires_profile: false,
+        requires_profile: true,
         capabilities: LLAMA_TEXT,
         price: p(0.72, 0.72, 0.0, 0.0),
     },
