@@ -351,3 +351,22 @@ fn warnings_serialize_with_a_kind_and_debug_hides_the_body() {
         "{dbg}"
     );
 }
+
+#[test]
+fn non_finite_sampling_values_are_refused() {
+    let err = converse::build(
+        &ChatRequest::new("nova-pro").user("x").temperature(f64::NAN),
+        &BuildOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.path()),
+        (TranslationErrorKind::InvalidValue, "temperature")
+    );
+    let err = converse::build(
+        &ChatRequest::new("nova-pro").user("x").top_p(f64::INFINITY),
+        &BuildOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.path(), "top_p");
+}

@@ -171,6 +171,11 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, Tra
             "at least one message is required",
         ));
     }
+    for (name, v) in [("temperature", req.temperature), ("top_p", req.top_p)] {
+        if v.is_some_and(|x| !x.is_finite()) {
+            return Err(TranslationError::invalid(name, "must be a finite number"));
+        }
+    }
     if req.metadata.len() > MAX_METADATA {
         return Err(limit(
             "metadata",
