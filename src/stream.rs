@@ -13,6 +13,7 @@ use crate::client::{Client, Operation};
 use crate::converse::Warning;
 use crate::credentials::http::describe;
 use crate::error::{Error, ErrorKind};
+use crate::invoke::InvokeStreamTranslator;
 use crate::model::{Accumulator, ChatResponse, StreamEvent};
 use crate::translate::{ConverseStreamTranslator, StreamError};
 
@@ -119,7 +120,8 @@ impl MessageStream {
     }
 }
 
-/// A streamed chat response: [`StreamEvent`]s pulled with [`next`](Self::next).
+/// A streamed chat response (ConverseStream, or InvokeModelWithResponseStream through the
+/// family's native chunk parser): [`StreamEvent`]s pulled with [`next`](Self::next).
 ///
 /// The stream is retried (re-signed, with backoff) only while no event has reached the caller:
 /// a throttling or transient exception, a broken connection or an idle timeout before the first
@@ -142,7 +144,7 @@ pub struct ConverseStream {
     client: Client,
     op: Operation,
     messages: MessageStream,
-    translator: ConverseStreamTranslator,
+    translator: Translator,
     pending: VecDeque<StreamEvent>,
     buf: Vec<StreamEvent>,
     yielded: bool,
@@ -158,11 +160,43 @@ impl ConverseStream {
         messages: MessageStream,
         warnings: Vec<Warning>,
     ) -> Self {
+        Self::with_translator(
+            client,
+            op,
+            messages,
+            warnings,
+            Translator::Converse(ConverseStreamTranslator::new()),
+        )
+    }
+
+    pub(crate) fn invoke(
+        client: Client,
+        op: Operation,
+        messages: MessageStream,
+        warnings: Vec<Warning>,
+        dialect: crate::invoke::Dialect,
+    ) -> Self {
+        Self::with_translator(
+            client,
+            op,
+            messages,
+            warnings,
+            Translator::Invoke(InvokeStreamTranslator::new(dialect)),
+        )
+    }
+
+    fn with_translator(
+        client: Client,
+        op: Operation,
+        messages: MessageStream,
+        warnings: Vec<Warning>,
+        translator: Translator,
+    ) -> Self {
         Self {
             client,
             op,
             messages,
-            translator: ConverseStreamTranslator::new(),
+            translator,
             pending: VecDeque::new(),
             buf: Vec::new(),
             yielded: false,
@@ -213,7 +247,7 @@ impl ConverseStream {
                     match self.client.send_stream(self.op.clone()).await {
                         Ok(messages) => {
                             self.messages = messages;
-                            self.translator = ConverseStreamTranslator::new();
+                            self.translator = self.translator.fresh();
                             self.pending.clear();
                             continue;
                         }
@@ -256,6 +290,40 @@ impl ConverseStream {
     /// Reads the whole stream and returns its text.
     pub async fn text(self) -> Result<String, Error> {
         Ok(self.collect().await?.text())
+    }
+}
+
+/// The state machine behind a [`ConverseStream`].
+#[derive(Debug)]
+enum Translator {
+    Converse(ConverseStreamTranslator),
+    Invoke(InvokeStreamTranslator),
+}
+
+impl Translator {
+    fn push_message(
+        &mut self,
+        m: &eventstream::Message,
+        out: &mut Vec<StreamEvent>,
+    ) -> Result<(), StreamError> {
+        match self {
+            Self::Converse(t) => t.push_message(m, out),
+            Self::Invoke(t) => t.push_message(m, out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) -> Result<(), StreamError> {
+        match self {
+            Self::Converse(t) => t.finish(out),
+            Self::Invoke(t) => t.finish(out),
+        }
+    }
+
+    fn fresh(&self) -> Self {
+        match self {
+            Self::Converse(_) => Self::Converse(ConverseStreamTranslator::new()),
+            Self::Invoke(t) => Self::Invoke(InvokeStreamTranslator::new(t.dialect())),
+        }
     }
 }
 

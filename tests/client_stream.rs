@@ -335,3 +335,76 @@ async fn count_tokens_falls_back_to_the_base_model_id() {
         "Explain quantum computing"
     );
 }
+
+#[tokio::test]
+async fn invoke_stream_with_a_native_capture() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/replay/capture-invoke-nova");
+    let exchange = Exchange::from_dir(&dir).expect("fixture");
+    let s = ReplayServer::start(ReplayConfig {
+        exchanges: vec![exchange],
+        ..ReplayConfig::default()
+    })
+    .await
+    .expect("replay");
+    let client = builder(s.endpoint())
+        .cross_region_inference(false)
+        .build()
+        .expect("client");
+    let req = ChatRequest::new("amazon.nova-micro-v1:0").user("hi");
+    let reply = client
+        .invoke_stream(&req)
+        .await
+        .expect("open")
+        .collect()
+        .await
+        .expect("collect");
+    assert!(!reply.text().is_empty());
+    let r = &s.requests()[0];
+    assert_eq!(r.fixture.as_deref(), Some("capture-invoke-nova"));
+    assert_eq!(
+        r.request.path(),
+        "/model/amazon.nova-micro-v1%3A0/invoke-with-response-stream"
+    );
+    assert_eq!(
+        r.request.header("x-amzn-bedrock-accept"),
+        Some("application/json")
+    );
+}
+
+#[tokio::test]
+async fn invoke_native_body_and_token_headers() {
+    let mock = MockServer::start(|_, _| {
+        Reply::json(
+            200,
+            &serde_json::json!({"id": "msg_1", "type": "message", "role": "assistant",
+                "content": [{"type": "text", "text": "Paris."}], "stop_reason": "end_turn",
+                "usage": {"input_tokens": 5, "output_tokens": 2}}),
+        )
+        .header("x-amzn-bedrock-input-token-count", "5")
+        .header("x-amzn-bedrock-output-token-count", "2")
+    })
+    .await;
+    let client = builder(mock.url())
+        .cross_region_inference(false)
+        .build()
+        .expect("client");
+    let reply = client
+        .invoke(
+            &ChatRequest::new("anthropic.claude-3-haiku-20240307-v1:0").user("Capital of France?"),
+        )
+        .await
+        .expect("invoke");
+    assert_eq!(reply.text(), "Paris.");
+    assert_eq!(
+        (reply.usage.input_tokens, reply.usage.output_tokens),
+        (5, 2)
+    );
+    let r = &mock.requests()[0];
+    assert_eq!(
+        r.path,
+        "/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke"
+    );
+    let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+    assert_eq!(body["anthropic_version"], "bedrock-2023-05-31");
+}

@@ -17,6 +17,7 @@ mod auth;
 mod builder;
 mod chat;
 mod env;
+mod invoke;
 mod openai;
 mod request;
 mod send;
