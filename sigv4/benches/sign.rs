@@ -9,11 +9,17 @@
 //! - `hashing floor`: the hashing no signer can avoid (SHA-256 of the body, SHA-256 of a
 //!   canonical-request-sized buffer, one HMAC).
 //!
+//! Each is measured twice: `sign_converse_stream/*` in wall time (criterion's default), and
+//! `sign_converse_stream_cpu/*` in the benchmark thread's CPU time, which other processes
+//! competing for the CPU (a shared 2-core machine) do not inflate.
+//!
 //! Run: `cargo bench -p sigv4 --bench sign`.
 
 // `criterion_group!` generates an undocumented public function.
 #![allow(missing_docs)]
 
+use cpu_time::ThreadTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -45,7 +51,7 @@ fn body() -> Vec<u8> {
     body.into_bytes()
 }
 
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     let body = body();
     let time = time::OffsetDateTime::from_unix_timestamp(UNIX_TIME).expect("time");
     let creds = sigv4::Credentials::new(AKID, SECRET, Some(TOKEN.to_string()));
@@ -93,7 +99,7 @@ fn bench(c: &mut Criterion) {
     let creq_len = ours.canonical_request.len();
     let sts = ours.string_to_sign.clone();
 
-    let mut group = c.benchmark_group("sign_converse_stream");
+    let mut group = c.benchmark_group(group_name);
     group.bench_function("sigv4 derive + sign (cold)", |b| {
         b.iter(|| {
             let key =
@@ -145,9 +151,55 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = bench
+/// The benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
+struct ThreadCpuTime;
+
+static WALL_TIME: WallTime = WallTime;
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = ThreadTime;
+    type Value = Duration;
+
+    fn start(&self) -> ThreadTime {
+        ThreadTime::now()
+    }
+    fn end(&self, start: ThreadTime) -> Duration {
+        start.elapsed()
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_secs_f64() * 1e9
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Nanoseconds, like wall time.
+        WALL_TIME.formatter()
+    }
 }
-criterion_main!(benches);
+
+fn wall(c: &mut Criterion) {
+    bench(c, "sign_converse_stream");
+}
+
+fn cpu(c: &mut Criterion<ThreadCpuTime>) {
+    bench(c, "sign_converse_stream_cpu");
+}
+
+criterion_group! {
+    name = wall_time;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = wall
+}
+criterion_group! {
+    name = cpu_time;
+    config = Criterion::default()
+        .with_measurement(ThreadCpuTime)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = cpu
+}
+criterion_main!(wall_time, cpu_time);
