@@ -18,6 +18,7 @@ mod builder;
 mod chat;
 mod env;
 mod invoke;
+mod native;
 mod openai;
 mod request;
 mod send;

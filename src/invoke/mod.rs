@@ -50,6 +50,7 @@ mod metrics;
 mod mistral;
 mod nova;
 mod openai_chat;
+mod plan;
 pub mod route;
 mod stream;
 mod titan;
@@ -62,6 +63,7 @@ use crate::models::Family;
 use crate::translation_error::TranslationError;
 
 pub use metrics::InvokeMetrics;
+pub use plan::{ChatPlan, CountTokensForm, RoutedResponse};
 pub use route::{Api, Route, RouteReason, route};
 pub use stream::InvokeStreamTranslator;
 

@@ -8,8 +8,8 @@
 //! | # | condition | API | [`RouteReason`] |
 //! |---|---|---|---|
 //! | 1 | the model has no native chat dialect (unknown provider, ARN without `base_model`) | Converse | `NoNativeDialect` |
-//! | 2 | the caller set `use_converse = Some(true)` | Converse | `CallerAsked` |
-//! | 3 | the caller set `use_converse = Some(false)` | Invoke | `CallerAsked` |
+//! | 2 | the caller set [`ChatRequest::use_converse`] to `Some(true)` | Converse | `CallerAsked` |
+//! | 3 | the caller set it to `Some(false)` | Invoke | `CallerAsked` |
 //! | 4 | the request needs a Converse-only feature: structured output (`outputConfig`), a guardrail stream mode, extra response field paths, request metadata | Converse | `ConverseOnlyFeature` |
 //! | 5 | Claude: `anthropic_beta` in `additional_model_request_fields` (beta headers belong to the Messages body) | Invoke | `NativeOnlyFeature` |
 //! | 6 | Claude: `tool_choice: none` with tools (the Messages body keeps the tools with `{"type":"none"}`; Converse must drop them) | Invoke | `NativeOnlyFeature` |
@@ -20,11 +20,11 @@
 //! use bedrock_wire::invoke::{route, Api, RouteReason};
 //! use bedrock_wire::model::ChatRequest;
 //!
-//! let r = route(&ChatRequest::new("claude-sonnet-4-5").user("hi"), None);
+//! let r = route(&ChatRequest::new("claude-sonnet-4-5").user("hi"));
 //! assert_eq!((r.api, r.reason), (Api::Converse, RouteReason::Default));
-//! let r = route(&ChatRequest::new("mistral-7b").user("hi"), None);
+//! let r = route(&ChatRequest::new("mistral-7b").user("hi"));
 //! assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::FamilyPrefersNative));
-//! let r = route(&ChatRequest::new("nova-pro").user("hi"), Some(false));
+//! let r = route(&ChatRequest::new("nova-pro").user("hi").use_converse(false));
 //! assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::CallerAsked));
 //! assert_eq!(r.to_string(), "invoke (nova): the caller asked (use_converse = false)");
 //! ```
@@ -163,8 +163,8 @@ fn native_only(req: &ChatRequest, family: Family) -> Option<&'static str> {
     None
 }
 
-/// Decides the API for `req`; `use_converse` is the caller's explicit choice, if any.
-pub fn route(req: &ChatRequest, use_converse: Option<bool>) -> Route {
+/// Decides the API for `req` (its `use_converse` is the caller's explicit choice, if any).
+pub fn route(req: &ChatRequest) -> Route {
     let base = models::base_id(&req.model, req.base_model.as_deref());
     let family = models::family(&req.model, req.base_model.as_deref());
     let dialect = Dialect::of(family, &base);
@@ -176,7 +176,7 @@ pub fn route(req: &ChatRequest, use_converse: Option<bool>) -> Route {
     if dialect.is_none() {
         return pick(Api::Converse, RouteReason::NoNativeDialect);
     }
-    match use_converse {
+    match req.use_converse {
         Some(true) => return pick(Api::Converse, RouteReason::CallerAsked),
         Some(false) => return pick(Api::Invoke, RouteReason::CallerAsked),
         None => {}

@@ -288,6 +288,10 @@ pub struct ChatRequest {
     /// Opt-in automatic cache points (after tools, after system, at the last user turn).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_cache: Option<CacheTtl>,
+    /// Which API `Client::chat` uses: `Some(true)` Converse, `Some(false)` the native
+    /// InvokeModel body, `None` the routing rules (see [`crate::invoke::route`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_converse: Option<bool>,
 }
 
 impl ChatRequest {
@@ -405,6 +409,13 @@ impl ChatRequest {
     #[must_use]
     pub fn base_model(mut self, model: impl Into<String>) -> Self {
         self.base_model = Some(model.into());
+        self
+    }
+
+    /// Forces Converse (`true`) or the native InvokeModel body (`false`) for `Client::chat`.
+    #[must_use]
+    pub fn use_converse(mut self, on: bool) -> Self {
+        self.use_converse = Some(on);
         self
     }
 
