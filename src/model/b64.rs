@@ -18,13 +18,11 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D:
 }
 
 /// Encodes bytes as standard base64.
-#[allow(dead_code)]
 pub(crate) fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
 /// Decodes standard base64 (padded or not).
-#[allow(dead_code)]
 pub(crate) fn decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
     STANDARD.decode(s.as_bytes()).or_else(|e| {
         base64::engine::general_purpose::STANDARD_NO_PAD

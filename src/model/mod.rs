@@ -24,7 +24,6 @@ mod request;
 mod response;
 mod stream;
 
-#[allow(unused_imports)]
 pub(crate) use b64::{decode as b64_decode, encode as b64_encode};
 pub use content::{
     CacheTtl, Citation, ContentPart, Document, DocumentFormat, DocumentSource, ImageFormat,
