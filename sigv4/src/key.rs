@@ -160,12 +160,24 @@ impl SigningKey {
 
     /// Derives the key for a scope date already formatted as `YYYYMMDD`.
     pub(crate) fn derive_for(secret: &str, date: &str, region: &str, service: &str) -> Self {
-        let mut k_secret = Vec::with_capacity(4 + secret.len());
-        k_secret.extend_from_slice(b"AWS4");
-        k_secret.extend_from_slice(secret.as_bytes());
-        let k_date = hmac(&k_secret, date.as_bytes());
-        k_secret.fill(0);
-        std::hint::black_box(&k_secret);
+        // "AWS4" + secret, on the stack when it fits in one block (AWS secrets are 40 bytes).
+        let mut buf = [0u8; 64];
+        let k_date = if let Some(k_secret) = buf.get_mut(..4 + secret.len()) {
+            let (prefix, rest) = k_secret.split_at_mut(4);
+            prefix.copy_from_slice(b"AWS4");
+            rest.copy_from_slice(secret.as_bytes());
+            let k_date = hmac(k_secret, date.as_bytes());
+            k_secret.fill(0);
+            k_date
+        } else {
+            let mut k_secret = Vec::with_capacity(4 + secret.len());
+            k_secret.extend_from_slice(b"AWS4");
+            k_secret.extend_from_slice(secret.as_bytes());
+            let k_date = hmac(&k_secret, date.as_bytes());
+            k_secret.fill(0);
+            k_date
+        };
+        std::hint::black_box(&buf);
         let k_region = hmac(&k_date, region.as_bytes());
         let k_service = hmac(&k_region, service.as_bytes());
         let key = hmac(&k_service, b"aws4_request");
@@ -310,6 +322,22 @@ mod tests {
                 assert_eq!(hmac(&key, &data), want, "key {key_len} data {len}");
             }
         }
+    }
+
+    #[test]
+    fn long_secrets_derive_like_short_ones_would() {
+        // A secret longer than one block takes the heap path; the result must equal the
+        // definition computed step by step.
+        let secret = "s".repeat(100);
+        let date = time::macros::date!(2020 - 01 - 02);
+        let key = SigningKey::derive(&secret, date, "r", "svc");
+        let k_date = hmac(format!("AWS4{secret}").as_bytes(), b"20200102");
+        let expected = hmac(&hmac(&hmac(&k_date, b"r"), b"svc"), b"aws4_request");
+        assert_eq!(key.as_bytes(), &expected);
+        let short = SigningKey::derive("short", date, "r", "svc");
+        let k_date = hmac(b"AWS4short", b"20200102");
+        let expected = hmac(&hmac(&hmac(&k_date, b"r"), b"svc"), b"aws4_request");
+        assert_eq!(short.as_bytes(), &expected);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! AWS Signature Version 4 request signing: pure functions over bytes.
 //!
 //! No I/O, no clock, no environment, no async: the signing time is an input, and signing returns
-//! the headers to add instead of mutating a request type. Runtime dependencies are `hmac`,
-//! `sha2`, `hex` and `time` only.
+//! the headers to add instead of mutating a request type. Runtime dependencies are `sha2` and
+//! `time` only (HMAC-SHA256 is built on `sha2`'s block function and checked against the `hmac`
+//! crate in the tests).
 //!
 //! # Example: sign a Bedrock ConverseStream request
 //!
