@@ -370,3 +370,29 @@ fn non_finite_sampling_values_are_refused() {
     .unwrap_err();
     assert_eq!(err.path(), "top_p");
 }
+
+#[test]
+fn tool_names_are_checked() {
+    let req = ChatRequest::new("nova-pro")
+        .user("x")
+        .tool(bedrock_wire::model::Tool::new(
+            "ok_name-1",
+            "d",
+            json!({"type": "object"}),
+        ))
+        .tool(bedrock_wire::model::Tool::new(
+            "bad name",
+            "d",
+            json!({"type": "object"}),
+        ));
+    let err = converse::build(&req, &BuildOptions::default()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.path()),
+        (TranslationErrorKind::InvalidValue, "tools[1].name")
+    );
+    let long = "a".repeat(65);
+    let req = ChatRequest::new("nova-pro")
+        .user("x")
+        .tool(bedrock_wire::model::Tool::new(long, "d", json!({})));
+    assert!(converse::build(&req, &BuildOptions::default()).is_err());
+}

@@ -253,7 +253,13 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, Tra
         }
         tool_choice = None;
     } else {
-        for t in &req.tools {
+        for (i, t) in req.tools.iter().enumerate() {
+            if !valid_tool_name(&t.name) {
+                return Err(TranslationError::invalid(
+                    format!("tools[{i}].name"),
+                    "tool names must match [a-zA-Z0-9_-]{1,64}",
+                ));
+            }
             let mut spec = Map::new();
             spec.insert("name".into(), Value::String(t.name.clone()));
             if let Some(d) = &t.description {
@@ -417,6 +423,13 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, Tra
         model_id: resolved.id,
         family,
     })
+}
+
+fn valid_tool_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn move_system_to_first_turn(system: &[SystemBlock], messages: &mut Vec<Message>) {
