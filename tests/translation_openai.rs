@@ -206,3 +206,34 @@ fn renders_chunks() {
     assert_eq!(chunks[5]["choices"][0]["finish_reason"], "content_filter");
     assert!(chunks[0]["choices"][0]["finish_reason"].is_null());
 }
+
+#[test]
+fn usage_chunk_is_last_even_when_metadata_comes_first() {
+    let mut r = ChunkRenderer::new("id", "m", 1, true);
+    let usage = Usage {
+        input_tokens: 2,
+        output_tokens: 3,
+        total_tokens: 5,
+        ..Usage::default()
+    };
+    let events = [
+        StreamEvent::BlockDelta {
+            index: 0,
+            delta: BlockDelta::Text { text: "t".into() },
+        },
+        StreamEvent::Metadata {
+            usage: Some(usage),
+            latency_ms: None,
+        },
+        StreamEvent::MessageDelta {
+            stop_reason: StopReason::EndTurn,
+            additional_model_response_fields: None,
+        },
+        StreamEvent::MessageStop,
+    ];
+    let chunks: Vec<_> = events.iter().flat_map(|e| r.render(e)).collect();
+    assert_eq!(chunks.len(), 3);
+    assert_eq!(chunks[1]["choices"][0]["finish_reason"], "stop");
+    assert_eq!(chunks[2]["choices"], json!([]));
+    assert_eq!(chunks[2]["usage"]["total_tokens"], 5);
+}

@@ -82,7 +82,9 @@ pub fn render_response(r: &ChatResponse, model: &str, id: &str, created: u64) ->
 }
 
 /// Renders [`StreamEvent`]s as OpenAI `chat.completion.chunk` objects (the caller frames each
-/// as `data: {json}\n\n` and ends with `data: [DONE]`).
+/// as `data: {json}\n\n` and ends with `data: [DONE]`). With `include_usage`, the usage chunk
+/// (empty `choices`) is sent at [`StreamEvent::MessageStop`], so it is always the last one,
+/// whatever order Bedrock sent `metadata` and `messageStop` in.
 ///
 /// ```
 /// use bedrock_wire::model::{BlockDelta, Role, StreamEvent};
@@ -99,6 +101,7 @@ pub struct ChunkRenderer {
     created: u64,
     include_usage: bool,
     tool_blocks: Vec<u32>,
+    usage: Option<Usage>,
 }
 
 impl ChunkRenderer {
@@ -115,6 +118,7 @@ impl ChunkRenderer {
             created,
             include_usage,
             tool_blocks: Vec::new(),
+            usage: None,
         }
     }
 
@@ -174,20 +178,24 @@ impl ChunkRenderer {
             StreamEvent::MessageDelta { stop_reason, .. } => {
                 vec![self.chunk(json!({}), Some(finish_reason(stop_reason)))]
             }
-            StreamEvent::Metadata { usage: Some(u), .. } if self.include_usage => {
-                vec![json!({
+            StreamEvent::Metadata { usage, .. } => {
+                if usage.is_some() {
+                    self.usage.clone_from(usage);
+                }
+                Vec::new()
+            }
+            StreamEvent::MessageStop => match (&self.usage, self.include_usage) {
+                (Some(u), true) => vec![json!({
                     "id": self.id,
                     "object": "chat.completion.chunk",
                     "created": self.created,
                     "model": self.model,
                     "choices": [],
                     "usage": usage(u),
-                })]
-            }
-            StreamEvent::BlockStart { .. }
-            | StreamEvent::BlockStop { .. }
-            | StreamEvent::Metadata { .. }
-            | StreamEvent::MessageStop => Vec::new(),
+                })],
+                _ => Vec::new(),
+            },
+            StreamEvent::BlockStart { .. } | StreamEvent::BlockStop { .. } => Vec::new(),
         }
     }
 }
