@@ -408,3 +408,31 @@ async fn invoke_native_body_and_token_headers() {
     let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
     assert_eq!(body["anthropic_version"], "bedrock-2023-05-31");
 }
+
+#[tokio::test]
+async fn chat_routes_between_converse_and_invoke() {
+    let mock = MockServer::start(|r, _| {
+        if r.path.ends_with("/invoke") {
+            Reply::json(200, &serde_json::json!({"outputs": [{"text": " Hi!", "stop_reason": "stop"}]}))
+        } else {
+            Reply::json(
+                200,
+                &serde_json::json!({"output": {"message": {"role": "assistant", "content": [{"text": "Hello"}]}},
+                    "stopReason": "end_turn", "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2}}),
+            )
+        }
+    })
+    .await;
+    let client = builder(mock.url()).build().expect("client");
+    client
+        .chat(&ChatRequest::new("mistral-7b").user("hi"))
+        .await
+        .expect("invoke");
+    client
+        .chat(&ChatRequest::new("nova-micro").user("hi"))
+        .await
+        .expect("converse");
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(paths[0].ends_with("/invoke"), "{paths:?}");
+    assert!(paths[1].ends_with("/converse"), "{paths:?}");
+}

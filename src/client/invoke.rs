@@ -4,7 +4,7 @@
 use super::{Client, Operation};
 use crate::converse::{BuildOptions, Warning};
 use crate::error::Error;
-use crate::invoke::{self, Dialect, InvokeMetrics};
+use crate::invoke::{self, Api, Dialect, InvokeMetrics};
 use crate::model::{ChatRequest, ChatResponse};
 use crate::stream::ConverseStream;
 
@@ -77,5 +77,30 @@ impl Client {
             warnings,
             dialect,
         ))
+    }
+
+    /// Chat through the API [`invoke::route`] picks for `req` (Converse by default; native
+    /// InvokeModel when the caller or the request calls for it).
+    ///
+    /// ```no_run
+    /// # async fn f(client: bedrock_wire::client::Client) -> Result<(), bedrock_wire::error::Error> {
+    /// use bedrock_wire::model::ChatRequest;
+    /// let reply = client.chat(&ChatRequest::new("mistral-7b").user("Hi")).await?; // native prompt body
+    /// println!("{}", reply.text());
+    /// # Ok(()) }
+    /// ```
+    pub async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, Error> {
+        match invoke::route(req).api {
+            Api::Converse => self.converse(req).await,
+            Api::Invoke => self.invoke(req).await,
+        }
+    }
+
+    /// Streaming chat through the API [`invoke::route`] picks for `req`.
+    pub async fn chat_stream(&self, req: &ChatRequest) -> Result<ConverseStream, Error> {
+        match invoke::route(req).api {
+            Api::Converse => self.converse_stream(req).await,
+            Api::Invoke => self.invoke_stream(req).await,
+        }
     }
 }
