@@ -450,7 +450,10 @@ pub(crate) fn build(input: &Input<'_>) -> Result<Canonical, Error> {
         }
         prev = Some(name);
     }
-    out.push_str("\n\n");
+    if !entries.is_empty() {
+        out.push('\n'); // ends the last header line
+    }
+    out.push('\n'); // the blank line after the headers
     let start = out.len();
     push_signed_names(&mut out, &entries);
     let signed_headers = start..out.len();

@@ -481,3 +481,22 @@ fn presigned_urls_append_parameters_after_any_query_and_before_the_fragment() {
         );
     }
 }
+
+#[test]
+fn with_every_header_excluded_the_header_block_is_empty() {
+    let settings = SigningSettings {
+        excluded_headers: vec!["host".into(), "x-amz-date".into(), "content-type".into()],
+        ..SigningSettings::default()
+    };
+    let p = SigningParams {
+        settings,
+        ..params()
+    };
+    let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
+    let headers = [("content-type", "application/json")];
+    let out = sigv4::sign(&request(&headers), &p, &creds).expect("sign");
+    assert_eq!(
+        out.canonical_request,
+        "POST\n/model/us.anthropic.claude-sonnet-4-20250514-v1%253A0/converse-stream\n\n\n\n44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+    );
+}

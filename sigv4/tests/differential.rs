@@ -11,7 +11,8 @@
 //! mixed case, odd whitespace (runs of spaces, tabs, edges), duplicates, UTF-8 values, and the
 //! headers a signer treats specially (`host`, `x-amz-date`, `x-amz-security-token`, excluded
 //! ones); empty, text and binary bodies, precomputed hashes and `UNSIGNED-PAYLOAD`; with and
-//! without session tokens; every settings combination.
+//! without session tokens; every settings combination, including excluded-header lists that
+//! drop `host`, `x-amz-date` or every header.
 //!
 //! Inputs both crates reject (a header value with CR/LF/NUL, a header name that is not a token)
 //! are generated too, and both must reject them.
@@ -298,7 +299,8 @@ struct Case {
     double_encode: bool,
     attach_token_after: bool,
     content_sha256: bool,
-    extra_excluded: bool,
+    /// Index into `EXTRA_EXCLUDED`.
+    extra_excluded: usize,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -336,7 +338,7 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
-            any::<bool>(),
+            0..EXTRA_EXCLUDED.len(),
         ),
     )
         .prop_map(
@@ -407,8 +409,8 @@ fn ours_settings(c: &Case) -> sigv4::SigningSettings {
         content_sha256_header: c.content_sha256,
         ..Default::default()
     };
-    if c.extra_excluded {
-        s.excluded_headers.push("x-custom".into());
+    for name in EXTRA_EXCLUDED[c.extra_excluded] {
+        s.excluded_headers.push((*name).into());
     }
     s
 }
@@ -438,13 +440,22 @@ fn aws_settings(c: &Case) -> aws_sigv4::http_request::SigningSettings {
     } else {
         PayloadChecksumKind::NoHeader
     };
-    if c.extra_excluded {
-        if let Some(list) = s.excluded_headers.as_mut() {
-            list.push("x-custom".into());
+    if let Some(list) = s.excluded_headers.as_mut() {
+        for name in EXTRA_EXCLUDED[c.extra_excluded] {
+            list.push((*name).into());
         }
     }
     s
 }
+
+/// Extra names for the excluded-headers list (lowercase: see the module docs).
+const EXTRA_EXCLUDED: &[&[&str]] = &[
+    &[],
+    &["x-custom"],
+    &["host"],
+    &["x-amz-date", "x-amz-security-token"],
+    &["content-type", "accept", "host"],
+];
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -722,7 +733,7 @@ fn bedrock_case(url: &str) -> Case {
         double_encode: true,
         attach_token_after: false,
         content_sha256: false,
-        extra_excluded: false,
+        extra_excluded: 0,
     }
 }
 
@@ -772,4 +783,57 @@ fn bedrock_converse_stream_application_inference_profile_arn() {
         &url,
         "/model/arn%253Aaws%253Abedrock%253Aus-east-1%253A123456789012%253Aapplication-inference-profile%252Fabc123/converse-stream",
     );
+}
+
+#[test]
+fn no_signed_headers_at_all_matches_aws_sigv4() {
+    install_capture();
+    let excluded = ["host", "x-amz-date", "content-type"];
+    let mut aws_settings = aws_sigv4::http_request::SigningSettings::default();
+    aws_settings.excluded_headers = Some(excluded.iter().map(|h| (*h).into()).collect());
+    let identity = aws_credential_types::Credentials::new(AKID, SECRET, None, None, "test").into();
+    let params: aws_sigv4::http_request::SigningParams<'_> =
+        aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("bedrock")
+            .time(UNIX_EPOCH + Duration::from_secs(1_748_779_200))
+            .settings(aws_settings)
+            .build()
+            .expect("params")
+            .into();
+    let url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse";
+    let headers = [("content-type", "application/json")];
+    let req = aws_sigv4::http_request::SignableRequest::new(
+        "POST",
+        url,
+        headers.iter().copied(),
+        aws_sigv4::http_request::SignableBody::Bytes(b"{}"),
+    )
+    .expect("request");
+    let _ = take_captured();
+    let theirs = aws_sigv4::http_request::sign(req, &params).expect("aws signs");
+    let their_creq = take_captured().expect("captured");
+
+    let ours = sigv4::sign(
+        &sigv4::SignableRequest {
+            method: "POST",
+            url,
+            headers: &headers,
+            body: sigv4::SignableBody::Bytes(b"{}"),
+        },
+        &sigv4::SigningParams {
+            region: "us-east-1",
+            service: "bedrock",
+            time: time::OffsetDateTime::from_unix_timestamp(1_748_779_200).expect("time"),
+            settings: sigv4::SigningSettings {
+                excluded_headers: excluded.iter().map(|h| (*h).into()).collect(),
+                ..Default::default()
+            },
+        },
+        &sigv4::Credentials::new(AKID, SECRET, None),
+    )
+    .expect("we sign");
+    assert_eq!(ours.canonical_request, their_creq);
+    assert_eq!(ours.signature, theirs.signature());
 }
