@@ -56,6 +56,7 @@ const fn p(input: f64, output: f64, cache_read: f64, cache_write: f64) -> Option
 
 const CLAUDE_OLD: Capabilities = caps(true, true, false, false, true);
 const CLAUDE_CACHE: Capabilities = caps(true, true, false, true, true);
+const CLAUDE_CACHE_TEXT: Capabilities = caps(true, false, false, true, true);
 const CLAUDE_THINK: Capabilities = caps(true, true, true, true, true);
 const NOVA: Capabilities = Capabilities {
     cache_on_tools: false,
@@ -84,6 +85,7 @@ const CHAT_TOOLS: Capabilities = Capabilities {
     tool_streaming: false,
     ..caps(true, false, false, false, true)
 };
+const JAMBA: Capabilities = caps(true, false, false, false, true);
 const REASONER: Capabilities = caps(true, false, true, false, true);
 const DEEPSEEK: Capabilities = caps(false, false, true, false, true);
 const EMBED: Capabilities = Capabilities {
@@ -145,7 +147,7 @@ pub static MODELS: &[ModelInfo] = &[
         id: "anthropic.claude-3-5-haiku-20241022-v1:0",
         family: Family::Claude,
         requires_profile: true,
-        capabilities: CLAUDE_CACHE,
+        capabilities: CLAUDE_CACHE_TEXT,
         price: p(0.80, 4.0, 0.08, 1.0),
     },
     ModelInfo {
@@ -408,7 +410,7 @@ pub static MODELS: &[ModelInfo] = &[
         id: "ai21.jamba-1-5-large-v1:0",
         family: Family::Jamba,
         requires_profile: false,
-        capabilities: CHAT_TOOLS,
+        capabilities: JAMBA,
         price: p(2.0, 8.0, 0.0, 0.0),
     },
     ModelInfo {
@@ -416,7 +418,7 @@ pub static MODELS: &[ModelInfo] = &[
         id: "ai21.jamba-1-5-mini-v1:0",
         family: Family::Jamba,
         requires_profile: false,
-        capabilities: CHAT_TOOLS,
+        capabilities: JAMBA,
         price: p(0.20, 0.40, 0.0, 0.0),
     },
     // OpenAI gpt-oss
