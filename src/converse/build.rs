@@ -227,6 +227,7 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, Tra
             r,
             family,
             caps,
+            open_tool_turn_without_reasoning(&messages),
             &mut Sampling {
                 max_tokens: &mut max_tokens,
                 temperature: &mut temperature,
@@ -475,6 +476,7 @@ fn reasoning(
     r: Reasoning,
     family: Family,
     caps: Option<Capabilities>,
+    unreplayable: bool,
     s: &mut Sampling<'_>,
     additional: &mut Value,
     warnings: &mut Vec<Warning>,
@@ -488,6 +490,12 @@ fn reasoning(
             if caps.is_some_and(|c| !c.reasoning) {
                 warnings.push(Warning::ReasoningIgnored {
                     reason: "this model has no extended thinking",
+                });
+                return;
+            }
+            if unreplayable {
+                warnings.push(Warning::ReasoningIgnored {
+                    reason: "the tool call being answered has no signed reasoning to replay, so thinking would be refused",
                 });
                 return;
             }
@@ -545,6 +553,29 @@ fn reasoning(
             reason: "this model family takes no reasoning setting",
         }),
     }
+}
+
+/// The conversation is inside a tool loop (the last turn is a user turn with tool results)
+/// and the assistant turn that made the calls does not start with reasoning.
+fn open_tool_turn_without_reasoning(messages: &[Message]) -> bool {
+    let [.., assistant, last] = messages else {
+        return false;
+    };
+    let answers_tools = last.role == Role::User
+        && last
+            .content
+            .iter()
+            .any(|p| matches!(p, ContentPart::ToolResult { .. }));
+    let calls_tools = assistant.role == Role::Assistant
+        && assistant
+            .content
+            .iter()
+            .any(|p| matches!(p, ContentPart::ToolUse { .. }));
+    let starts_with_reasoning = matches!(
+        assistant.content.first(),
+        Some(ContentPart::Reasoning { .. } | ContentPart::RedactedReasoning { .. })
+    );
+    answers_tools && calls_tools && !starts_with_reasoning
 }
 
 fn history_tool_names(messages: &[Message]) -> Vec<String> {
