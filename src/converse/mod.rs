@@ -20,7 +20,9 @@
 //! - `top_k` goes into `additionalModelRequestFields` in the family's form (`top_k`,
 //!   `inferenceConfig.topK` for Nova, `k` for Cohere) or is dropped;
 //! - reasoning in the family's form (see [`build`]); with Claude thinking, temperature, top_p
-//!   and top_k are dropped, the budget is at least 1024 and `max_tokens` above it;
+//!   and top_k are dropped, the budget is at least 1024 and `max_tokens` above it, a forced
+//!   tool choice becomes `auto`, and thinking is left off when the turn answers a tool call whose
+//!   assistant turn carries no reasoning to replay (Claude would refuse the request);
 //! - cache points: optional automatic placement (after tools, after system, at the last user
 //!   turn), none for models that do not cache, none on tools for Nova, 1h before 5m, at most 4;
 //! - the caller's `additional_model_request_fields` are deep-merged last (they win).
