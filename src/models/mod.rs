@@ -160,8 +160,14 @@ pub fn resolve(model: &str, base_model: Option<&str>, opts: &ResolveOptions) -> 
     let family = info.map_or_else(|| Family::of_base_id(&base), |m| m.family);
     let capabilities = info.map_or_else(|| family.default_capabilities(), |m| Some(m.capabilities));
     let mut prefix_added = None;
-    let id = if is_arn(given) || strip_geo(given) != given {
+    let bare = strip_geo(given);
+    let id = if is_arn(given) {
         given.to_owned()
+    } else if bare != given {
+        // A profile id; an alias after the prefix (`eu.claude-sonnet-4-5`) is expanded.
+        let prefix = given.get(..given.len() - bare.len()).unwrap_or("");
+        table::by_alias_or_id(bare)
+            .map_or_else(|| given.to_owned(), |m| format!("{prefix}{}", m.id))
     } else {
         let full = table::by_alias_or_id(given).map_or(given, |m| m.id);
         match (
@@ -265,6 +271,11 @@ mod tests {
         let m = resolve("claude-sonnet-4", None, &o);
         assert_eq!(m.id, "us.anthropic.claude-sonnet-4-20250514-v1:0");
         assert_eq!(m.prefix_added, Some("us."));
+        // A prefixed alias is expanded.
+        assert_eq!(
+            resolve("eu.claude-sonnet-4", None, &o).id,
+            "eu.anthropic.claude-sonnet-4-20250514-v1:0"
+        );
         // Already a profile: kept.
         assert_eq!(
             resolve("global.anthropic.claude-sonnet-4-20250514-v1:0", None, &o).id,
