@@ -670,3 +670,56 @@ async fn attempt_timeout_before_the_head_is_retried_but_not_after() {
     assert!(err.is_timeout() && err.response_started(), "{err}");
     assert_eq!(s.request_count(), 1);
 }
+
+/// A clock that moves one second forward every time it is read.
+#[derive(Debug)]
+struct TickingClock(std::sync::Mutex<std::time::SystemTime>);
+
+impl bedrock_wire::clock::Clock for TickingClock {
+    fn now(&self) -> std::time::SystemTime {
+        let mut t = self.0.lock().expect("lock");
+        *t += Duration::from_secs(1);
+        *t
+    }
+
+    fn instant(&self) -> std::time::Instant {
+        bedrock_wire::clock::SystemClock.instant()
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_is_signed_afresh() {
+    use bedrock_wire::clock::Clock as _;
+    // The server reads the same clock, so its Date header shows no skew.
+    let clock = Arc::new(TickingClock(std::sync::Mutex::new(support::t0())));
+    let server_clock = clock.clone();
+    let s = server(
+        vec![exchange(
+            CannedResponse::json(&converse_json()),
+            Faults {
+                throttle_first: 2,
+                ..Faults::default()
+            },
+        )],
+        move |c| {
+            c.check_skew = false;
+            c.clock = server_clock;
+        },
+    )
+    .await;
+    let client = builder(&s).clock(clock).build().expect("client");
+    client.converse(&chat()).await.expect("third attempt");
+    let reqs = s.requests();
+    let dates: Vec<_> = reqs
+        .iter()
+        .map(|r| r.request.header("x-amz-date").unwrap_or("").to_owned())
+        .collect();
+    let sigs: Vec<_> = reqs
+        .iter()
+        .map(|r| r.request.header("authorization").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(dates.len(), 3);
+    assert!(dates[0] < dates[1] && dates[1] < dates[2], "{dates:?}");
+    assert!(sigs[0] != sigs[1] && sigs[1] != sigs[2]);
+    let _ = bedrock_wire::clock::SystemClock.now();
+}
