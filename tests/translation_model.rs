@@ -204,3 +204,30 @@ fn accumulator_rejects_broken_tool_json_with_a_path() {
     let err = acc.finish().unwrap_err();
     assert_eq!(err.path(), "content[3].toolUse.input");
 }
+
+#[test]
+fn truncated_tool_input_is_kept_raw_when_the_stop_reason_says_so() {
+    let mut acc = Accumulator::new();
+    acc.push(&StreamEvent::BlockStart {
+        index: 0,
+        block: BlockStart::ToolUse {
+            id: "t".into(),
+            name: "f".into(),
+        },
+    });
+    acc.push(&StreamEvent::BlockDelta {
+        index: 0,
+        delta: BlockDelta::ToolInput {
+            json: "{\"city\":\"Os".into(),
+        },
+    });
+    acc.push(&StreamEvent::MessageDelta {
+        stop_reason: StopReason::MaxTokens,
+        additional_model_response_fields: None,
+    });
+    let r = acc.finish().unwrap();
+    assert_eq!(
+        r.content,
+        vec![ContentPart::tool_use("t", "f", json!("{\"city\":\"Os"))]
+    );
+}

@@ -267,10 +267,21 @@ impl Accumulator {
     }
 
     /// The response so far. Blocks are ordered by index; tool inputs are parsed (an empty input
-    /// is `{}`). Fails if a tool input is not valid JSON; a missing stop reason reads as
-    /// `end_turn` (the stream translator reports a missing `messageStop` itself).
+    /// is `{}`). A tool input that is not valid JSON is an error, except when the stop reason
+    /// says the output was cut or malformed (`max_tokens`, `malformed_tool_use`,
+    /// `model_context_window_exceeded`): then the raw text is kept as a JSON string so nothing
+    /// is lost. A missing stop reason reads as `end_turn` (the stream translator reports a
+    /// missing `messageStop` itself).
     pub fn finish(mut self) -> Result<ChatResponse, TranslationError> {
         self.blocks.sort_by_key(|(i, _)| *i);
+        let cut = matches!(
+            self.stop_reason,
+            Some(
+                StopReason::MaxTokens
+                    | StopReason::MalformedToolUse
+                    | StopReason::ModelContextWindowExceeded
+            )
+        );
         let mut content = Vec::with_capacity(self.blocks.len());
         for (index, slot) in self.blocks {
             content.push(match slot {
@@ -285,12 +296,16 @@ impl Accumulator {
                     let input = if json.trim().is_empty() {
                         serde_json::Value::Object(serde_json::Map::new())
                     } else {
-                        serde_json::from_str(&json).map_err(|e| {
-                            TranslationError::invalid(
-                                format!("content[{index}].toolUse.input"),
-                                format!("tool input is not valid JSON ({e})"),
-                            )
-                        })?
+                        match serde_json::from_str(&json) {
+                            Ok(v) => v,
+                            Err(_) if cut => serde_json::Value::String(json),
+                            Err(e) => {
+                                return Err(TranslationError::invalid(
+                                    format!("content[{index}].toolUse.input"),
+                                    format!("tool input is not valid JSON ({e})"),
+                                ));
+                            }
+                        }
                     };
                     ContentPart::ToolUse { id, name, input }
                 }
