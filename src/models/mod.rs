@@ -115,14 +115,24 @@ pub fn lookup(model: &str, base_model: Option<&str>) -> Option<&'static ModelInf
     table::by_alias_or_id(&base_id(model, base_model))
 }
 
-/// How [`resolve`] treats bare ids.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// How [`resolve`] treats bare ids. The default has no region (so no prefix can be added)
+/// and cross-region prefixing on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveOptions {
     /// The request region (for the geography prefix).
     pub region: Option<String>,
     /// Add the geography prefix to bare ids of models that need an inference profile
     /// (default on).
     pub cross_region: bool,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        Self {
+            region: None,
+            cross_region: true,
+        }
+    }
 }
 
 impl ResolveOptions {
