@@ -1,5 +1,6 @@
 //! Embeddings bodies and responses for every family, with several inputs; the OpenAI shapes.
 
+use base64::Engine as _;
 use bedrock_wire::embed::{
     self, COHERE_MAX_BATCH, EmbedModel, EmbeddingRequest, EmbeddingResponse, InputType, Truncate,
 };
@@ -241,4 +242,29 @@ fn openai_shapes() {
                "data": [{"object": "embedding", "index": 0, "embedding": [1.0]}, {"object": "embedding", "index": 1, "embedding": [2.0]}],
                "usage": {"prompt_tokens": 9, "total_tokens": 9}})
     );
+}
+
+#[test]
+fn base64_encoding_format() {
+    assert!(embed::openai_wants_base64(
+        br#"{"model":"m","input":"a","encoding_format":"base64"}"#
+    ));
+    assert!(!embed::openai_wants_base64(
+        br#"{"model":"m","input":"a","encoding_format":"float"}"#
+    ));
+    assert!(!embed::openai_wants_base64(b"nonsense"));
+    let r = EmbeddingResponse {
+        model: "m".into(),
+        embeddings: vec![vec![1.0, -2.5]],
+        input_tokens: 1,
+    };
+    let v = r.to_openai_base64();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v["data"][0]["embedding"].as_str().unwrap())
+        .unwrap();
+    let floats: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    assert_eq!(floats, vec![1.0, -2.5]);
 }

@@ -222,3 +222,40 @@ proptest! {
         let _ = invoke::parse_response(d, &bytes, &InvokeMetrics::default());
     }
 }
+
+#[test]
+fn mistral_chat_tool_ids_become_nine_alphanumerics_consistently() {
+    let req = ChatRequest::new("mistral.mistral-large-2407-v1:0")
+        .user("weather?")
+        .message(Message::new(
+            Role::Assistant,
+            vec![ContentPart::tool_use("toolu_bdrk_01XyZ", "w", json!({}))],
+        ))
+        .message(Message::new(
+            Role::User,
+            vec![ContentPart::tool_result("toolu_bdrk_01XyZ", "sunny")],
+        ))
+        .tool(bedrock_wire::model::Tool::new(
+            "w",
+            "weather",
+            json!({"type": "object"}),
+        ));
+    let built = invoke::build(&req, &opts()).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&built.body).unwrap();
+    let id = body["messages"][1]["tool_calls"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 9);
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    assert_eq!(body["messages"][2]["tool_call_id"], id.as_str());
+    // Other families keep the id.
+    let mut other = req.clone();
+    other.model = "jamba-1-5-large".into();
+    let body: serde_json::Value =
+        serde_json::from_slice(&invoke::build(&other, &opts()).unwrap().body).unwrap();
+    assert_eq!(
+        body["messages"][1]["tool_calls"][0]["id"],
+        "toolu_bdrk_01XyZ"
+    );
+}

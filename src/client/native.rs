@@ -176,11 +176,17 @@ impl Client {
     }
 
     /// The OpenAI-shaped embeddings entry point: an `embeddings` request body in, the
-    /// `{"object":"list","data":[{"embedding":..}],"usage":..}` object out.
+    /// `{"object":"list","data":[{"embedding":..}],"usage":..}` object out (embeddings as
+    /// base64 of little-endian `f32`s when the body says `"encoding_format": "base64"`).
     pub async fn embeddings(&self, body: &[u8]) -> Result<Value, Error> {
         let req = embed::parse_openai_request(body)?;
         let model = req.model.clone();
-        let mut out = self.embed(req).await?.to_openai();
+        let response = self.embed(req).await?;
+        let mut out = if embed::openai_wants_base64(body) {
+            response.to_openai_base64()
+        } else {
+            response.to_openai()
+        };
         if let Some(m) = out.as_object_mut() {
             m.insert("model".into(), Value::String(model));
         }

@@ -251,11 +251,35 @@ impl EmbeddingResponse {
     /// assert_eq!(v["usage"]["prompt_tokens"], 3);
     /// ```
     pub fn to_openai(&self) -> Value {
+        self.render_openai(false)
+    }
+
+    /// The OpenAI shape with `encoding_format: "base64"`: each embedding is the base64 of its
+    /// little-endian `f32`s (what OpenAI's SDKs ask for by default).
+    ///
+    /// ```
+    /// use bedrock_wire::embed::EmbeddingResponse;
+    /// let r = EmbeddingResponse { model: "m".into(), embeddings: vec![vec![1.0]], input_tokens: 1 };
+    /// assert_eq!(r.to_openai_base64()["data"][0]["embedding"], "AACAPw==");
+    /// ```
+    pub fn to_openai_base64(&self) -> Value {
+        self.render_openai(true)
+    }
+
+    fn render_openai(&self, base64: bool) -> Value {
         let data: Vec<Value> = self
             .embeddings
             .iter()
             .enumerate()
-            .map(|(i, e)| json!({ "object": "embedding", "index": i, "embedding": e }))
+            .map(|(i, e)| {
+                let embedding = if base64 {
+                    let bytes: Vec<u8> = e.iter().flat_map(|f| f.to_le_bytes()).collect();
+                    json!(crate::model::b64_encode(&bytes))
+                } else {
+                    json!(e)
+                };
+                json!({ "object": "embedding", "index": i, "embedding": embedding })
+            })
             .collect();
         json!({
             "object": "list",
@@ -307,6 +331,19 @@ pub fn parse_call(
         out.input_tokens = input_tokens_header;
     }
     Ok(out)
+}
+
+/// Whether an OpenAI `embeddings` request asks for `encoding_format: "base64"`.
+pub fn openai_wants_base64(body: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct W<'a> {
+        #[serde(default, borrow)]
+        encoding_format: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_slice::<W<'_>>(body)
+        .ok()
+        .and_then(|w| w.encoding_format)
+        .is_some_and(|f| f == "base64")
 }
 
 /// OpenAI `embeddings` request JSON (`model`, `input` as a string or strings, `dimensions`,

@@ -387,10 +387,10 @@ struct ChunkW<'a> {
     index: Option<u32>,
     #[serde(default)]
     message: Option<MessageW>,
-    #[serde(default)]
-    content_block: Option<ContentBlockW>,
-    #[serde(default)]
-    delta: Option<DeltaW>,
+    #[serde(default, borrow)]
+    content_block: Option<ContentBlockW<'a>>,
+    #[serde(default, borrow)]
+    delta: Option<DeltaW<'a>>,
     #[serde(default)]
     usage: Option<UsageW>,
     #[serde(default)]
@@ -419,9 +419,9 @@ struct UsageW {
 }
 
 #[derive(Deserialize)]
-struct ContentBlockW {
-    #[serde(rename = "type")]
-    kind: String,
+struct ContentBlockW<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Cow<'a, str>,
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
@@ -435,9 +435,9 @@ struct ContentBlockW {
 }
 
 #[derive(Deserialize)]
-struct DeltaW {
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
+struct DeltaW<'a> {
+    #[serde(default, borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
@@ -505,7 +505,7 @@ pub(crate) fn parse_chunk(
                     "chunk.bytes.content_block_start.content_block",
                 )));
             };
-            match b.kind.as_str() {
+            match b.kind.as_ref() {
                 "tool_use" | "server_tool_use" => e.block_start(
                     index,
                     BlockStart::ToolUse {

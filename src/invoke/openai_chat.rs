@@ -39,6 +39,32 @@ fn tool_result_text(v: &Value) -> String {
     out
 }
 
+/// The call id to send. Mistral accepts only ids of exactly 9 letters and digits, so for
+/// Mistral other ids are replaced by a stable 9-character digest (the same id always maps to
+/// the same digest, so calls and results still pair up).
+fn call_id(block: &Value, family: Family) -> Value {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let Some(id) = block.get("toolUseId").and_then(Value::as_str) else {
+        return Value::Null;
+    };
+    if family != Family::Mistral || (id.len() == 9 && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return json!(id);
+    }
+    // FNV-1a, 64 bits, written in base 36 and cut to 9 characters.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut out = String::with_capacity(9);
+    for _ in 0..9 {
+        out.push(char::from(DIGITS[(h % 36) as usize]));
+        h /= 36;
+    }
+    json!(out)
+}
+
 pub(crate) fn build(
     mut conv: Conv,
     family: Family,
@@ -62,7 +88,7 @@ pub(crate) fn build(
                 .filter_map(|b| b.get("toolUse"))
                 .map(|u| {
                     json!({
-                        "id": u.get("toolUseId").cloned().unwrap_or(Value::Null),
+                        "id": call_id(u, family),
                         "type": "function",
                         "function": {
                             "name": u.get("name").cloned().unwrap_or(Value::Null),
@@ -89,7 +115,7 @@ pub(crate) fn build(
             for r in tools.iter().filter_map(|b| b.get("toolResult")) {
                 messages.push(json!({
                     "role": "tool",
-                    "tool_call_id": r.get("toolUseId").cloned().unwrap_or(Value::Null),
+                    "tool_call_id": call_id(r, family),
                     "content": tool_result_text(r),
                 }));
             }
