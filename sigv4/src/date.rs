@@ -67,6 +67,17 @@ fn put_digits(buf: &mut [u8], at: usize, mut value: u32, width: usize) {
 
 /// (year, month, day, hour, minute, second) of `time` in UTC.
 fn civil_utc(time: OffsetDateTime) -> (i64, u32, u32, u32, u32, u32) {
+    if time.offset().is_utc() {
+        // Already UTC (the usual case): the fields are stored, no arithmetic needed.
+        return (
+            i64::from(time.year()),
+            u32::from(u8::from(time.month())),
+            u32::from(time.day()),
+            u32::from(time.hour()),
+            u32::from(time.minute()),
+            u32::from(time.second()),
+        );
+    }
     let ts = time.unix_timestamp();
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
@@ -197,6 +208,24 @@ mod tests {
             AmzDate::new(datetime!(-0001-12-31 23:00 UTC)),
             Err(Error::TimeOutOfRange)
         );
+    }
+
+    #[test]
+    fn utc_fast_path_agrees_with_the_arithmetic() {
+        let offset = time::UtcOffset::from_hms(5, 30, 0).unwrap();
+        for ts in [
+            0_i64,
+            1,
+            86_399,
+            951_782_400,
+            1_748_779_200,
+            4_102_444_799,
+            -1,
+            -86_401,
+        ] {
+            let utc = OffsetDateTime::from_unix_timestamp(ts).unwrap();
+            assert_eq!(civil_utc(utc), civil_utc(utc.to_offset(offset)), "{ts}");
+        }
     }
 
     #[test]
