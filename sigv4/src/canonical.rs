@@ -322,18 +322,18 @@ fn remove_dot_segments(path: &str) -> String {
 /// Whether `path` (starting with `/`) has an empty, `.` or `..` segment other than the trailing
 /// empty one of a path ending in `/`: only then does normalization change it.
 fn needs_normalization(path: &str) -> bool {
+    // Look only just after each '/' (found with memchr): "//", "/.", "/./", "/..", "/../".
     let bytes = path.as_bytes();
-    let mut segment_start = 1; // after the leading '/'
-    for i in 1..=bytes.len() {
-        let at_end = i == bytes.len();
-        if at_end || bytes.get(i) == Some(&b'/') {
-            match bytes.get(segment_start..i) {
-                Some(b"." | b"..") => return true,
-                Some(b"") if !at_end => return true, // "//"
-                _ => {}
-            }
-            segment_start = i + 1;
+    let mut from = 0;
+    while let Some(pos) = path.get(from..).and_then(|rest| rest.find('/')) {
+        let at = from + pos;
+        match (bytes.get(at + 1), bytes.get(at + 2), bytes.get(at + 3)) {
+            (Some(b'/'), _, _)
+            | (Some(b'.'), None | Some(b'/'), _)
+            | (Some(b'.'), Some(b'.'), None | Some(b'/')) => return true,
+            _ => {}
         }
+        from = at + 1;
     }
     false
 }
