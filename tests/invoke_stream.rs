@@ -557,3 +557,30 @@ fn chunks_after_completion_and_non_chunk_events_are_ignored() {
         1
     );
 }
+
+#[test]
+fn capture_chunks_decode_to_the_recorded_chunk_bytes() {
+    use bedrock_wire::event::{self, BedrockEvent};
+    for name in [ANTHROPIC, NOVA] {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/bedrock-captures/extracted")
+            .join(format!("{name}.frames.json"));
+        let frames: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        let want: Vec<&str> = frames["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["chunk_bytes_decoded"].as_str().unwrap())
+            .collect();
+        let mut decoder = Decoder::new();
+        decoder.push(&capture(name));
+        let mut got = Vec::new();
+        while let Some(m) = decoder.next_message().unwrap() {
+            let BedrockEvent::Chunk { bytes } = event::parse(&m).unwrap() else {
+                panic!()
+            };
+            got.push(String::from_utf8(bytes).unwrap());
+        }
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -135,7 +135,7 @@ fn feed(e: &mut Emit, s: &mut FamilyState, text: &str, out: &mut Vec<StreamEvent
     s.think.held.push_str(text);
     if let Some(i) = s.think.held.find(END_THINK) {
         let held = std::mem::take(&mut s.think.held);
-        let reasoning = held.get(..i).unwrap_or("");
+        let reasoning = held.get(..i).unwrap_or("").trim_end_matches('\n');
         e.reasoning(reasoning, out);
         s.think.answering = true;
         answer(e, s, held.get(i + END_THINK.len()..).unwrap_or(""), out);
