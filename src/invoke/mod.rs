@@ -6,7 +6,7 @@
 //! tool-history stubs, reasoning clamps, cache-point rules), then the normalised Converse body
 //! is rewritten into the family's native shape (its [`Dialect`]). So a request behaves the same
 //! on both APIs, and every change made to it is reported once, as a
-//! [`Warning`](crate::converse::Warning); what the native body cannot carry is listed in
+//! [`crate::converse::Warning`]; what the native body cannot carry is listed in
 //! [`InvokeBody::dropped`].
 //!
 //! | family | dialect | body |
@@ -51,7 +51,7 @@ mod mistral;
 mod nova;
 mod openai_chat;
 mod plan;
-pub mod route;
+mod route;
 mod stream;
 mod titan;
 

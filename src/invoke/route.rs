@@ -1,33 +1,4 @@
-//! Choosing between Converse and native InvokeModel for a request.
-//!
-//! Converse is the default: one shape for every model, structured tool calls, reasoning and
-//! usage. Native invoke is used when the caller asks for it, when the request needs something
-//! only the native body carries, or when the family is served better natively. The rules, in
-//! the order they are applied:
-//!
-//! | # | condition | API | [`RouteReason`] |
-//! |---|---|---|---|
-//! | 1 | the model has no native chat dialect (unknown provider, ARN without `base_model`) | Converse | `NoNativeDialect` |
-//! | 2 | the caller set [`ChatRequest::use_converse`] to `Some(true)` | Converse | `CallerAsked` |
-//! | 3 | the caller set it to `Some(false)` | Invoke | `CallerAsked` |
-//! | 4 | the request needs a Converse-only feature: structured output (`outputConfig`), a guardrail stream mode, extra response field paths, request metadata | Converse | `ConverseOnlyFeature` |
-//! | 5 | Claude: `anthropic_beta` in `additional_model_request_fields` (beta headers belong to the Messages body) | Invoke | `NativeOnlyFeature` |
-//! | 6 | Claude: `tool_choice: none` with tools (the Messages body keeps the tools with `{"type":"none"}`; Converse must drop them) | Invoke | `NativeOnlyFeature` |
-//! | 7 | Titan Text, Mistral 7B / Mixtral / Large 2402 (prompt models): Converse gives them no system prompt and no tools, the native prompt carries the same text with no translation loss | Invoke | `FamilyPrefersNative` |
-//! | 8 | everything else | Converse | `Default` |
-//!
-//! ```
-//! use bedrock_wire::invoke::{route, Api, RouteReason};
-//! use bedrock_wire::model::ChatRequest;
-//!
-//! let r = route(&ChatRequest::new("claude-sonnet-4-5").user("hi"));
-//! assert_eq!((r.api, r.reason), (Api::Converse, RouteReason::Default));
-//! let r = route(&ChatRequest::new("mistral-7b").user("hi"));
-//! assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::FamilyPrefersNative));
-//! let r = route(&ChatRequest::new("nova-pro").user("hi").use_converse(false));
-//! assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::CallerAsked));
-//! assert_eq!(r.to_string(), "invoke (nova): the caller asked (use_converse = false)");
-//! ```
+//! Choosing between Converse and native InvokeModel for a request: see [`route`].
 
 use std::fmt;
 
@@ -57,7 +28,7 @@ impl Api {
     }
 }
 
-/// Why a route was chosen (the rule of the table in the [module docs](self)).
+/// Why a route was chosen (the rule of the table in [`route`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "rule", content = "feature")]
 pub enum RouteReason {
@@ -163,7 +134,37 @@ fn native_only(req: &ChatRequest, family: Family) -> Option<&'static str> {
     None
 }
 
-/// Decides the API for `req` (its `use_converse` is the caller's explicit choice, if any).
+/// Decides between Converse and native InvokeModel for `req` (its `use_converse` is the
+/// caller's explicit choice, if any).
+///
+/// Converse is the default: one shape for every model, structured tool calls, reasoning and
+/// usage. Native invoke is used when the caller asks for it, when the request needs something
+/// only the native body carries, or when the family is served better natively. The rules, in
+/// the order they are applied:
+///
+/// | # | condition | API | [`RouteReason`] |
+/// |---|---|---|---|
+/// | 1 | the model has no native chat dialect (unknown provider, ARN without `base_model`) | Converse | `NoNativeDialect` |
+/// | 2 | the caller set [`ChatRequest::use_converse`] to `Some(true)` | Converse | `CallerAsked` |
+/// | 3 | the caller set it to `Some(false)` | Invoke | `CallerAsked` |
+/// | 4 | the request needs a Converse-only feature: structured output (`outputConfig`), a guardrail stream mode, extra response field paths, request metadata | Converse | `ConverseOnlyFeature` |
+/// | 5 | Claude: `anthropic_beta` in `additional_model_request_fields` (beta headers belong to the Messages body) | Invoke | `NativeOnlyFeature` |
+/// | 6 | Claude: `tool_choice: none` with tools (the Messages body keeps the tools with `{"type":"none"}`; Converse must drop them) | Invoke | `NativeOnlyFeature` |
+/// | 7 | Titan Text, Mistral 7B / Mixtral / Large 2402 (prompt models): Converse gives them no system prompt and no tools, the native prompt carries the same text with no translation loss | Invoke | `FamilyPrefersNative` |
+/// | 8 | everything else | Converse | `Default` |
+///
+/// ```
+/// use bedrock_wire::invoke::{route, Api, RouteReason};
+/// use bedrock_wire::model::ChatRequest;
+///
+/// let r = route(&ChatRequest::new("claude-sonnet-4-5").user("hi"));
+/// assert_eq!((r.api, r.reason), (Api::Converse, RouteReason::Default));
+/// let r = route(&ChatRequest::new("mistral-7b").user("hi"));
+/// assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::FamilyPrefersNative));
+/// let r = route(&ChatRequest::new("nova-pro").user("hi").use_converse(false));
+/// assert_eq!((r.api, r.reason), (Api::Invoke, RouteReason::CallerAsked));
+/// assert_eq!(r.to_string(), "invoke (nova): the caller asked (use_converse = false)");
+/// ```
 pub fn route(req: &ChatRequest) -> Route {
     let base = models::base_id(&req.model, req.base_model.as_deref());
     let family = models::family(&req.model, req.base_model.as_deref());

@@ -274,8 +274,8 @@ pub(crate) struct FamilyState {
     pub(crate) tool_blocks: Vec<(u64, u32)>,
 }
 
-/// The InvokeModelWithResponseStream state machine for one [`Dialect`]. See the
-/// [module docs](self).
+/// The InvokeModelWithResponseStream state machine for one [`Dialect`]: `chunk` payloads in,
+/// [`StreamEvent`]s out; exceptions and a missing terminal event are errors.
 #[derive(Debug, Clone)]
 pub struct InvokeStreamTranslator {
     dialect: Dialect,
