@@ -119,8 +119,8 @@ impl Client {
     }
 
     /// Embeds every input of `req`: one InvokeModel call per input for Titan and Nova, batches
-    /// of at most 96 for Cohere; at most 8 calls at once; vectors in input
-    /// order.
+    /// of at most 96 for Cohere; at most 8 calls at once; vectors in input order. If any call
+    /// fails, the first error is returned (no partial result).
     pub async fn embed(&self, req: EmbeddingRequest) -> Result<EmbeddingResponse, Error> {
         let calls = embed::plan(&req)?;
         let model = calls
