@@ -281,6 +281,10 @@ async fn reset_mid_stream_delivers_the_events_before_it_then_a_transport_error_w
         CannedResponse::event_stream(body),
         Faults {
             reset_after_bytes: Some(cut),
+            // A pause after the fifth frame lets the client read it before the RST (a kernel may
+            // drop unread bytes when a reset arrives).
+            stall_after_bytes: Some(ends[4]),
+            stall_ms: 200,
             chunk_size: Some(64),
             ..Faults::default()
         },
