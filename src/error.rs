@@ -52,6 +52,8 @@ pub enum ErrorKind {
     Json,
     /// A request or response could not be translated between the neutral model and Bedrock's shapes.
     Translation,
+    /// The cost guard refused the request: it would pass a spending cap (see [`Error::budget`]).
+    BudgetExceeded,
 }
 
 impl fmt::Display for ErrorKind {
@@ -67,6 +69,7 @@ impl fmt::Display for ErrorKind {
             Self::Decode => "decode error",
             Self::Json => "JSON error",
             Self::Translation => "translation error",
+            Self::BudgetExceeded => "budget exceeded",
         })
     }
 }
@@ -90,6 +93,7 @@ struct Inner {
     /// For transport errors and timeouts: whether any response byte had been received.
     response_started: bool,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    budget: Option<crate::cost::BudgetExceeded>,
 }
 
 impl Error {
@@ -105,6 +109,7 @@ impl Error {
                 retry_after: None,
                 response_started: false,
                 source: None,
+                budget: None,
             }),
         }
     }
@@ -151,6 +156,23 @@ impl Error {
     /// A translation error.
     pub fn translation(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Translation, message)
+    }
+
+    /// The cost guard's refusal: the cap, the estimate and what was spent.
+    pub fn budget_exceeded(details: crate::cost::BudgetExceeded) -> Self {
+        let mut e = Self::new(ErrorKind::BudgetExceeded, details.to_string());
+        e.inner.budget = Some(details);
+        e
+    }
+
+    /// The cost guard refused the request (details in [`budget`](Self::budget)).
+    pub fn is_budget_exceeded(&self) -> bool {
+        self.inner.kind == ErrorKind::BudgetExceeded
+    }
+
+    /// For [`ErrorKind::BudgetExceeded`]: which cap, its amount, the estimate and what was spent.
+    pub fn budget(&self) -> Option<&crate::cost::BudgetExceeded> {
+        self.inner.budget.as_ref()
     }
 
     /// An exception frame from an event stream (`:exception-type` and the payload's message).

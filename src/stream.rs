@@ -151,6 +151,7 @@ pub struct ConverseStream {
     done: bool,
     reopens: u32,
     warnings: Vec<Warning>,
+    reservation: Option<crate::cost::Reservation>,
 }
 
 impl ConverseStream {
@@ -203,7 +204,16 @@ impl ConverseStream {
             done: false,
             reopens: 0,
             warnings,
+            reservation: None,
         }
+    }
+
+    /// Charges this stream to the cost guard's reservation: the usage its metadata reports is
+    /// charged when the stream ends, fails or is dropped (a stream cut short is charged for
+    /// what it reported).
+    pub(crate) fn with_reservation(mut self, reservation: crate::cost::Reservation) -> Self {
+        self.reservation = Some(reservation);
+        self
     }
 
     /// What the translator changed in the request.
@@ -218,6 +228,21 @@ impl ConverseStream {
 
     /// The next event; `None` after [`StreamEvent::MessageStop`] (or after an error).
     pub async fn next(&mut self) -> Option<Result<StreamEvent, Error>> {
+        let item = self.next_event().await;
+        match &item {
+            Some(Ok(StreamEvent::Metadata { usage: Some(u), .. })) => {
+                if let Some(r) = &mut self.reservation {
+                    r.report(u);
+                }
+            }
+            Some(Ok(_)) => {}
+            // Ended or failed: charge what was reported (dropping the reservation does).
+            Some(Err(_)) | None => drop(self.reservation.take()),
+        }
+        item
+    }
+
+    async fn next_event(&mut self) -> Option<Result<StreamEvent, Error>> {
         loop {
             if let Some(event) = self.pending.pop_front() {
                 self.yielded = true;

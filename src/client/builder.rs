@@ -53,6 +53,7 @@ pub struct ClientBuilder {
     seed: Option<u64>,
     cross_region: bool,
     user_agent_suffix: Option<String>,
+    cost_guard: Option<crate::cost::CostGuard>,
     error: Option<Error>,
 }
 
@@ -86,6 +87,7 @@ impl Default for ClientBuilder {
             seed: None,
             cross_region: true,
             user_agent_suffix: None,
+            cost_guard: None,
             error: None,
         }
     }
@@ -273,6 +275,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Spending caps checked before each chat request (see [`crate::cost`]). Without one, usage
+    /// is still accounted ([`Client::usage`]) but nothing is refused. Invalid caps fail in
+    /// `build()`.
+    pub fn cost_guard(mut self, guard: crate::cost::CostGuard) -> Self {
+        if let Some(why) = guard.invalid() {
+            let e = Error::configuration(why);
+            return self.fail(e);
+        }
+        self.cost_guard = Some(guard);
+        self
+    }
+
     /// Builds the client: resolves region, endpoint and authentication (without network I/O).
     pub fn build(self) -> Result<Client, Error> {
         if let Some(e) = self.error {
@@ -383,7 +397,7 @@ impl ClientBuilder {
                 region_source,
                 auth,
                 auth_description,
-                clock,
+                clock: clock.clone(),
                 retry,
                 quota: RetryQuota::default(),
                 rng: Mutex::new(XorShift64::new(seed)),
@@ -391,6 +405,10 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 user_agent,
                 cross_region: self.cross_region,
+                usage: Arc::new(crate::cost::UsageLedger::new(
+                    self.cost_guard.unwrap_or_default(),
+                    clock,
+                )),
             }),
         })
     }

@@ -2,6 +2,7 @@
 
 use super::{Client, Operation};
 use crate::converse::{self, BuildOptions, Warning};
+use crate::cost::{Estimate, InputEstimate, Reservation};
 use crate::error::Error;
 use crate::model::{ChatRequest, ChatResponse};
 use crate::stream::ConverseStream;
@@ -54,8 +55,11 @@ impl Client {
     /// ```
     pub async fn converse(&self, req: &ChatRequest) -> Result<ChatResponse, Error> {
         let (op, _) = self.converse_operation(req, false)?;
+        let reservation = self.reserve_cost(req, &op).await?;
         let resp = self.send(op).await?;
-        Ok(converse::parse_response(&resp.body)?)
+        let reply = converse::parse_response(&resp.body)?;
+        reservation.settle(&reply.usage);
+        Ok(reply)
     }
 
     /// ConverseStream: the response as a stream of events (see [`ConverseStream`]).
@@ -69,8 +73,53 @@ impl Client {
     /// ```
     pub async fn converse_stream(&self, req: &ChatRequest) -> Result<ConverseStream, Error> {
         let (op, warnings) = self.converse_operation(req, true)?;
+        let reservation = self.reserve_cost(req, &op).await?;
         let messages = self.send_stream(op.clone()).await?;
-        Ok(ConverseStream::new(self.clone(), op, messages, warnings))
+        Ok(ConverseStream::new(self.clone(), op, messages, warnings).with_reservation(reservation))
+    }
+
+    /// The cost guard's check before sending `op` (built from `req`): estimates the worst case
+    /// (see [`crate::cost`]), refuses with [`ErrorKind::BudgetExceeded`](crate::error::ErrorKind::BudgetExceeded)
+    /// when a cap would be passed, else reserves the estimate. Settle the returned reservation
+    /// with the response's usage ([`Reservation::settle`]), or hand it to the stream; dropping it
+    /// releases it. Every chat entry point of this client calls it; call it yourself around
+    /// [`Client::send`] for custom operations.
+    ///
+    /// ```
+    /// use bedrock_wire::client::{Client, Env};
+    /// use bedrock_wire::cost::CostGuard;
+    /// use bedrock_wire::model::ChatRequest;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), bedrock_wire::error::Error> {
+    /// let client = Client::builder().env(Env::empty()).region("us-east-1").bearer_token("k")
+    ///     .cost_guard(CostGuard::new().per_request(0.000_001)).build()?;
+    /// let req = ChatRequest::new("claude-sonnet-4-5").user("Hi").max_tokens(1000);
+    /// let (op, _) = client.converse_operation(&req, false)?;
+    /// let err = client.reserve_cost(&req, &op).await.unwrap_err();
+    /// assert!(err.is_budget_exceeded());
+    /// assert_eq!(err.budget().unwrap().cap, bedrock_wire::cost::Cap::PerRequest);
+    /// # Ok(()) }
+    /// ```
+    pub async fn reserve_cost(
+        &self,
+        req: &ChatRequest,
+        op: &Operation,
+    ) -> Result<Reservation, Error> {
+        let ledger = &self.inner.usage;
+        let guard = ledger.guard();
+        let sent = op.model_id.as_deref().unwrap_or(&req.model);
+        let price_model = crate::cost::price_model(guard, sent, req.base_model.as_deref());
+        let estimate = if guard.has_caps() {
+            let measured = if guard.input_rule() == InputEstimate::CountTokens {
+                self.count_tokens(req).await.ok()
+            } else {
+                None
+            };
+            guard.estimate(price_model, &op.body, req.max_tokens, measured)
+        } else {
+            Estimate::free(guard, price_model)
+        };
+        ledger.reserve(sent, estimate)
     }
 }
 

@@ -87,6 +87,7 @@ struct Inner {
     timeouts: Timeouts,
     user_agent: String,
     cross_region: bool,
+    usage: Arc<crate::cost::UsageLedger>,
 }
 
 impl Client {
@@ -143,6 +144,19 @@ impl Client {
     /// Whether bare model ids get the geographic inference-profile prefix.
     pub fn cross_region_inference(&self) -> bool {
         self.inner.cross_region
+    }
+
+    /// This client's usage accounting and cost guard: tokens and cost by model and by UTC day,
+    /// readable at any time (see [`crate::cost`]).
+    ///
+    /// ```
+    /// use bedrock_wire::client::{Client, Env};
+    /// let client = Client::builder().env(Env::empty()).region("us-east-1").bearer_token("k").build()?;
+    /// println!("spent so far: {}", client.usage().total().cost);
+    /// # Ok::<(), bedrock_wire::error::Error>(())
+    /// ```
+    pub fn usage(&self) -> &crate::cost::UsageLedger {
+        &self.inner.usage
     }
 
     /// The retry settings in effect.

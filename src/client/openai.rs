@@ -85,8 +85,10 @@ impl Client {
             })));
         }
         let (op, _) = self.converse_operation(&parsed.request, false)?;
+        let reservation = self.reserve_cost(&parsed.request, &op).await?;
         let resp = self.send(op).await?;
         let reply = converse::parse_response(&resp.body)?;
+        reservation.settle(&reply.usage);
         let id = completion_id(resp.header("x-amzn-requestid"));
         Ok(OpenAiResponse::Completion(openai::render_response(
             &reply, &model, &id, created,
