@@ -690,7 +690,11 @@ async fn a_credentials_source_that_hangs_is_bounded_by_its_timeout() {
     let elapsed = SystemClock.instant().duration_since(started);
     assert_eq!(err.kind(), ErrorKind::Credentials, "{err}");
     assert!(err.to_string().contains("within 300 ms"), "{err}");
-    assert!(elapsed >= timeout, "{elapsed:?}");
+    // Bounded by the load timeout (the behaviour under test; the margin is generous).
+    assert!(
+        elapsed >= timeout && elapsed < Duration::from_secs(5),
+        "{elapsed:?} for a {timeout:?} credentials timeout"
+    );
     assert_eq!(s.request_count(), 0, "nothing was sent unsigned");
     silent.abort();
 }
