@@ -80,3 +80,66 @@ pub fn message_from(data: &[u8]) -> Message {
     let payload: Vec<u8> = it.collect();
     Message::from_parts(headers, Bytes::from(payload))
 }
+
+/// Helpers for the `bedrock-wire` targets: the stream state machines driven by decoded messages.
+pub mod bedrock {
+    use bedrock_wire::invoke::{Dialect, InvokeStreamTranslator};
+    use bedrock_wire::model::StreamEvent;
+    use bedrock_wire::translate::ConverseStreamTranslator;
+    use eventstream::Message;
+
+    /// Every native dialect, so one input byte picks one.
+    pub const DIALECTS: [Dialect; 9] = [
+        Dialect::Anthropic,
+        Dialect::Nova,
+        Dialect::Titan,
+        Dialect::Llama3,
+        Dialect::Llama4,
+        Dialect::MistralPrompt,
+        Dialect::Cohere,
+        Dialect::OpenAiChat,
+        Dialect::DeepSeek,
+    ];
+
+    /// The dialect a selector byte picks.
+    pub fn dialect(selector: u8) -> Dialect {
+        DIALECTS[usize::from(selector) % DIALECTS.len()]
+    }
+
+    /// Feeds `messages` to `bedrock_wire::event::parse`, a Converse stream translator and a native
+    /// stream translator of `dialect`, then finishes both. Panics only if a translator breaks its
+    /// documented contract (after an error, every later push fails too).
+    pub fn drive(messages: &[Message], dialect: Dialect) {
+        for m in messages {
+            let _ = bedrock_wire::event::parse(m);
+        }
+
+        let mut converse = ConverseStreamTranslator::new();
+        let mut out: Vec<StreamEvent> = Vec::new();
+        let mut failed = None;
+        for m in messages {
+            let r = converse.push_message(m, &mut out);
+            if let Some(e) = &failed {
+                assert_eq!(
+                    r.as_ref().err(),
+                    Some(e),
+                    "converse translator recovered after an error"
+                );
+            } else if let Err(e) = r {
+                failed = Some(e);
+            }
+        }
+        let _ = converse.finish(&mut out);
+        let _ = converse.is_complete();
+
+        let mut native = InvokeStreamTranslator::new(dialect);
+        let mut out: Vec<StreamEvent> = Vec::new();
+        for m in messages {
+            if native.push_message(m, &mut out).is_err() {
+                break;
+            }
+        }
+        let _ = native.finish(&mut out);
+        let _ = native.is_complete();
+    }
+}
