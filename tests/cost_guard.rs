@@ -457,3 +457,36 @@ async fn concurrent_requests_never_pass_the_day_cap() {
     assert!(today.cost <= cap, "{} > {}", today.cost, cap);
     assert_eq!(client.usage().in_flight(), Usd::ZERO);
 }
+
+#[tokio::test]
+async fn the_openai_entry_point_is_guarded_and_charged() {
+    let s = server(
+        vec![exchange(
+            None,
+            CannedResponse::json(&converse_json(3, 4, 0, 0)),
+        )],
+        None,
+    )
+    .await;
+    let body = format!(
+        r#"{{"model":"{MODEL}","max_tokens":50,"messages":[{{"role":"user","content":"Hi"}}]}}"#
+    );
+    let client = builder(&s, CostGuard::new().price(MODEL, flat()).per_day(1.0))
+        .build()
+        .expect("client");
+    client
+        .chat_completions(body.as_bytes())
+        .await
+        .expect("completion");
+    let t = client.usage().total();
+    assert_eq!((t.requests, t.cost), (1, Usd::from_pico(7 * 1_000_000)));
+    let refusing = builder(&s, CostGuard::new().per_request(0.0))
+        .build()
+        .expect("client");
+    let err = refusing
+        .chat_completions(body.as_bytes())
+        .await
+        .expect_err("refused");
+    assert!(err.is_budget_exceeded());
+    assert_eq!(s.request_count(), 1);
+}
