@@ -376,3 +376,38 @@ fn invalid_caps_fail_at_build() {
         assert!(err.to_string().contains("cap"), "{err}");
     }
 }
+
+proptest::proptest! {
+    /// Any interleaving of reservations, settlements within the estimate and cancellations keeps
+    /// `charged + in flight <= cap` for the day, and the ledger's totals add up.
+    #[test]
+    fn charged_plus_in_flight_never_passes_the_cap(
+        cap in 0u64..200_000,
+        steps in proptest::collection::vec((0u64..30_000, 0u32..30_000, 0u8..4), 1..80),
+    ) {
+        let clock = ManualClock::new(before_midnight());
+        let l = ledger(CostGuard::new().per_day(Usd::from_pico(cap * MICRO).usd()), &clock);
+        let mut held = Vec::new();
+        let mut charged = 0u64;
+        for (input, output, action) in steps {
+            if let Ok(r) = l.reserve(MODEL, estimate(&l, input, output)) {
+                held.push(r);
+            }
+            if action > 0 && !held.is_empty() {
+                let r = held.swap_remove(usize::from(action) % held.len());
+                if action == 1 {
+                    r.cancel();
+                } else {
+                    let e = r.estimate().clone();
+                    let u = usage(e.input_tokens / 2, e.output_tokens / u64::from(action));
+                    charged += r.settle(&u).pico();
+                }
+            }
+            let snap = l.snapshot();
+            proptest::prop_assert!(snap.total.cost.plus(snap.in_flight).pico() <= cap * MICRO);
+            proptest::prop_assert_eq!(snap.total.cost.pico(), charged);
+        }
+        drop(held);
+        proptest::prop_assert_eq!(l.in_flight(), Usd::ZERO);
+    }
+}
