@@ -249,31 +249,47 @@ fn standard_url(region: &str, fips: bool, dual_stack: bool) -> String {
 /// Validates a custom endpoint: `https://`, or `http://` to a loopback host (or when allowed);
 /// no query or fragment; the trailing slash removed.
 pub(crate) fn validate_custom(raw: &str, allow_http: bool) -> Result<String, Error> {
+    // Errors never quote the URL as given: it may carry a user name and password.
+    let shown = redact_userinfo(raw.trim());
     let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| Error::configuration(format!("invalid endpoint URL {raw:?}: {e}")))?;
+        .map_err(|e| Error::configuration(format!("invalid endpoint URL {shown:?}: {e}")))?;
     let host = url
         .host_str()
-        .ok_or_else(|| Error::configuration(format!("endpoint URL {raw:?} has no host")))?;
+        .ok_or_else(|| Error::configuration(format!("endpoint URL {shown:?} has no host")))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_http || is_loopback_host(host) => {}
         "http" => {
             return Err(Error::configuration(format!(
-                "endpoint URL {raw:?} uses plain http to a non-loopback host; use https or allow http explicitly"
+                "endpoint URL {shown:?} uses plain http to a non-loopback host; use https or allow http explicitly"
             )));
         }
         other => {
             return Err(Error::configuration(format!(
-                "endpoint URL {raw:?} has unsupported scheme {other:?}"
+                "endpoint URL {shown:?} has unsupported scheme {other:?}"
             )));
         }
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
         return Err(Error::configuration(format!(
-            "endpoint URL {raw:?} must not contain credentials, a query or a fragment"
+            "endpoint URL {shown:?} must not contain credentials, a query or a fragment"
         )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `scheme://user:pass@host/...` → `scheme://<redacted>@host/...`. Everything up to the last `@`
+/// is hidden, since a password may itself hold `/` or `?` and fool an authority parser; a URL
+/// without `@` is shown as given.
+fn redact_userinfo(raw: &str) -> String {
+    let (scheme, rest) = raw.split_once("://").unwrap_or(("", raw));
+    match rest.rfind('@') {
+        Some(at) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}<redacted>{}", &rest[at..])
+        }
+        None => raw.to_owned(),
+    }
 }
 
 /// Whether a host names the loopback interface.
@@ -285,6 +301,23 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_info_is_redacted_from_shown_urls() {
+        assert_eq!(
+            redact_userinfo("https://AKID:secret@host.example/p?q"),
+            "https://<redacted>@host.example/p?q"
+        );
+        assert_eq!(
+            redact_userinfo("https://AKID:se/cr?et@host.example"),
+            "https://<redacted>@host.example"
+        );
+        assert_eq!(
+            redact_userinfo("https://host.example/a"),
+            "https://host.example/a"
+        );
+        assert_eq!(redact_userinfo("user:pw@host"), "<redacted>@host");
+    }
 
     fn url(region: &str, fips: bool, ds: bool) -> String {
         let mut s = EndpointSettings::new(region);

@@ -670,7 +670,6 @@ async fn caller_header_values_with_cr_or_lf_are_refused_before_sending() {
 }
 
 #[tokio::test]
-#[ignore = "bug in src/client/request.rs prepare(): with bearer auth caller header values are not checked (SigV4 refuses them only because the signer does); see the report"]
 async fn caller_header_values_with_cr_or_lf_are_refused_with_bearer_auth() {
     let server = replay(ReplayAuth::Bearer(BEARER.into())).await;
     let client = Client::builder()
@@ -731,7 +730,6 @@ fn plain_http_goes_only_to_loopback_unless_opted_in() {
 }
 
 #[test]
-#[ignore = "bug in src/endpoint.rs validate_custom: the error for an endpoint URL with user info quotes the URL, password included"]
 fn an_endpoint_url_with_credentials_in_it_is_refused_without_echoing_them() {
     let err = Client::builder()
         .env(Env::empty())

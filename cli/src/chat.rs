@@ -211,7 +211,7 @@ fn plan(args: &Args) -> Result<Plan, Failure> {
     })
 }
 
-fn build_client(args: &Args, offline: Option<&ReplayServer>) -> Result<Client, Failure> {
+pub(crate) fn build_client(args: &Args, offline: Option<&ReplayServer>) -> Result<Client, Failure> {
     let mut builder = Client::builder().env(Env::from_process());
     if let Some(server) = offline {
         builder = builder
@@ -237,41 +237,45 @@ fn build_client(args: &Args, offline: Option<&ReplayServer>) -> Result<Client, F
     builder.build().map_err(|e| crate::client_failure(&e))
 }
 
+/// Starts the replay server for `--offline` (with `--fixtures DIR` or the bundled fixtures).
+pub(crate) async fn offline_server(args: &Args) -> Result<Option<ReplayServer>, Failure> {
+    if !args.flag("--offline") {
+        return Ok(None);
+    }
+    let dir = args
+        .value("--fixtures")
+        .map_or_else(default_fixtures, PathBuf::from);
+    let config = ReplayConfig::from_fixtures(&dir).map_err(|e| {
+        Failure::op(format!(
+            "cannot load the offline fixtures: {e} (pass --fixtures DIR)"
+        ))
+    })?;
+    let server = ReplayServer::start(config)
+        .await
+        .map_err(|e| Failure::op(format!("cannot start the replay server: {e}")))?;
+    Ok(Some(server))
+}
+
 pub(crate) fn run(argv: &[String]) -> Result<(), Failure> {
     let args = SPEC.parse(argv)?;
-    match args.value("--api") {
-        None | Some("auto" | "converse") => {}
-        Some("invoke") => {
-            return Err(Failure::op(
-                "--api invoke: native InvokeModel routing is not available in this build yet; use --api converse",
-            ));
-        }
+    let use_converse = match args.value("--api") {
+        None | Some("auto") => None,
+        Some("converse") => Some(true),
+        Some("invoke") => Some(false),
         Some(other) => {
             return Err(UsageError(format!(
                 "--api {other:?}: expected converse, invoke or auto"
             ))
             .into());
         }
+    };
+    let mut plan = plan(&args)?;
+    if use_converse.is_some() {
+        plan.request.use_converse = use_converse;
     }
-    let plan = plan(&args)?;
     let runtime = crate::runtime()?;
     runtime.block_on(async {
-        let server = if args.flag("--offline") {
-            let dir = args
-                .value("--fixtures")
-                .map_or_else(default_fixtures, PathBuf::from);
-            let config = ReplayConfig::from_fixtures(&dir).map_err(|e| {
-                Failure::op(format!(
-                    "cannot load the offline fixtures: {e} (pass --fixtures DIR)"
-                ))
-            })?;
-            let server = ReplayServer::start(config)
-                .await
-                .map_err(|e| Failure::op(format!("cannot start the replay server: {e}")))?;
-            Some(server)
-        } else {
-            None
-        };
+        let server = offline_server(&args).await?;
         let client = build_client(&args, server.as_ref())?;
         if plan.dry_run {
             return dry_run(&client, &plan).await;
@@ -280,10 +284,22 @@ pub(crate) fn run(argv: &[String]) -> Result<(), Failure> {
     })
 }
 
+/// Whether the library's routing rule sends `request` to native InvokeModel.
+fn routes_to_invoke(request: &ChatRequest) -> bool {
+    let route = bedrock_wire::invoke::route(request);
+    eprintln!("route: {route}");
+    route.api == bedrock_wire::invoke::Api::Invoke
+}
+
 async fn dry_run(client: &Client, plan: &Plan) -> Result<(), Failure> {
-    let (op, warnings) = client
-        .converse_operation(&plan.request, plan.stream)
-        .map_err(|e| crate::client_failure(&e))?;
+    let (op, warnings) = if routes_to_invoke(&plan.request) {
+        client
+            .invoke_operation(&plan.request, plan.stream)
+            .map(|(op, _, w)| (op, w))
+    } else {
+        client.converse_operation(&plan.request, plan.stream)
+    }
+    .map_err(|e| crate::client_failure(&e))?;
     let prepared = client
         .prepare(&op)
         .await
@@ -341,6 +357,11 @@ async fn conversation(client: &Client, plan: Plan) -> Result<(), Failure> {
         .record
         .as_ref()
         .map(|_| crate::record::Recorder::default());
+    if recorder.is_some() && routes_to_invoke(&plan.request) {
+        return Err(Failure::op(
+            "--record saves Converse exchanges only; add --api converse",
+        ));
+    }
     let max_turns = if plan.tool_demo { 4 } else { 1 };
     for turn in 0..max_turns {
         let response = match recorder.as_mut() {
@@ -353,7 +374,7 @@ async fn conversation(client: &Client, plan: Plan) -> Result<(), Failure> {
             None if plan.stream => stream_turn(client, &request, &plan).await?,
             None => {
                 let r = client
-                    .converse(&request)
+                    .chat(&request)
                     .await
                     .map_err(|e| crate::client_failure(&e))?;
                 print_response(&plan, &r, &request.model);
@@ -390,7 +411,7 @@ async fn conversation(client: &Client, plan: Plan) -> Result<(), Failure> {
         eprintln!("recorded the exchange to {}", dir.display());
     }
     let wall_ms = crate::instant().duration_since(started).as_millis();
-    summary(&request.model, &totals, wall_ms);
+    summary(client, &request.model, &totals, wall_ms);
     Ok(())
 }
 
@@ -404,21 +425,23 @@ fn add_usage(totals: &mut Totals, r: &ChatResponse) {
     totals.latency_ms += r.latency_ms.unwrap_or(0);
 }
 
-fn summary(model: &str, totals: &Totals, wall_ms: u128) {
+/// The end-of-run line: tokens, the session's running cost from the client's usage ledger, and
+/// latency.
+fn summary(client: &Client, model: &str, totals: &Totals, wall_ms: u128) {
     let u = &totals.usage;
-    let cost = bedrock_wire::models::PriceTable::new().cost(model, u);
-    let fallback = if cost.source == bedrock_wire::models::PriceSource::Fallback {
+    let (_, source) = bedrock_wire::models::PriceTable::new().price(model);
+    let fallback = if source == bedrock_wire::models::PriceSource::Fallback {
         " (unknown model: fallback price)"
     } else {
         ""
     };
     eprintln!(
-        "tokens: {} in, {} out, cache {} read / {} write | cost ~${:.6}{fallback} | latency {} ms (service), {} ms (wall)",
+        "tokens: {} in, {} out, cache {} read / {} write | cost ~{}{fallback} | latency {} ms (service), {} ms (wall)",
         u.input_tokens,
         u.output_tokens,
         u.cache_read_input_tokens,
         u.cache_write_input_tokens,
-        cost.usd,
+        client.usage().total().cost,
         totals.latency_ms,
         wall_ms
     );
@@ -430,7 +453,7 @@ async fn stream_turn(
     plan: &Plan,
 ) -> Result<ChatResponse, Failure> {
     let mut stream = client
-        .converse_stream(request)
+        .chat_stream(request)
         .await
         .map_err(|e| crate::client_failure(&e))?;
     for w in stream.warnings() {

@@ -7,6 +7,7 @@ mod args;
 mod bedrock_view;
 mod chat;
 mod decode;
+mod embed;
 mod models;
 mod record;
 mod replay_cmd;
@@ -26,6 +27,7 @@ usage: bedrock-wire <command> [options]
 commands:
   chat [PROMPT]     chat with a model, streamed (try: chat --offline \"Explain quantum computing\")
   decode [FILE|-]   Event Stream bytes to NDJSON
+  embed TEXT...     embeddings (Titan, Cohere, Nova), OpenAI-shaped with --json
   models            the model table (aliases, ids, families, capabilities, prices)
   replay            serve replay fixtures on 127.0.0.1 for any client
   sign              sign a request with SigV4 (print curl, JSON, or send it)
@@ -120,6 +122,7 @@ fn run(argv: &[String]) -> Result<(), Failure> {
     match command.as_str() {
         "chat" => chat::run(rest),
         "decode" => decode::run(rest),
+        "embed" => embed::run(rest),
         "models" => models::run(rest),
         "sign" => sign::run(rest),
         "replay" => replay_cmd::run(rest),
@@ -127,6 +130,7 @@ fn run(argv: &[String]) -> Result<(), Failure> {
             match rest.first().map(String::as_str) {
                 Some("chat") => println!("{}", chat::HELP),
                 Some("decode") => println!("{}", decode::HELP),
+                Some("embed") => println!("{}", embed::HELP),
                 Some("models") => println!("{}", models::HELP),
                 Some("sign") => println!("{}", sign::HELP),
                 Some("replay") => println!("{}", replay_cmd::HELP),

@@ -73,7 +73,8 @@ pub(crate) async fn turn(
     let (op, _) = client
         .converse_operation(request, stream)
         .map_err(|e| crate::client_failure(&e))?;
-    let model = scrub_str(op.model_id.as_deref().unwrap_or(&request.model));
+    let sent = op.model_id.clone().unwrap_or_else(|| request.model.clone());
+    let model = scrub_str(&sent);
     let mut body: Value = serde_json::from_slice(&op.body).unwrap_or(Value::Null);
     scrub(&mut body);
     if stream {
@@ -118,8 +119,11 @@ pub(crate) async fn turn(
             json_body: None,
             stream: Some(raw),
         });
-        acc.finish()
-            .map_err(|e| Failure::op(format!("the stream ended inconsistently: {e}")))
+        let response = acc
+            .finish()
+            .map_err(|e| Failure::op(format!("the stream ended inconsistently: {e}")))?;
+        client.usage().charge(&sent, &sent, &response.usage);
+        Ok(response)
     } else {
         let resp = client
             .send(op)
@@ -144,6 +148,7 @@ pub(crate) async fn turn(
             stream: None,
         });
         print!("{}", parsed.text());
+        client.usage().charge(&sent, &sent, &parsed.usage);
         Ok(parsed)
     }
 }

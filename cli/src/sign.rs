@@ -33,6 +33,7 @@ bedrock-wire sign --url URL [options]
   --date YYYYMMDDTHHMMSSZ   signing time (default: now)
   --profile P          shared-config profile for credentials
   --json               print {canonical_request, string_to_sign, signature, headers}
+                       (the session token shown as <redacted>)
   --send               send the signed request and print the response (event streams decoded)
   Default output: a ready-to-run curl command.";
 
@@ -185,13 +186,24 @@ pub(crate) fn sign(
         .map_err(|e| Failure::op(format!("cannot sign the request: {e}")))
 }
 
-/// The `--json` document.
+/// The `--json` document. The session token is a secret: it is shown as `<redacted>` in the
+/// canonical request and in the added headers (the curl command, meant to be run, carries it).
 pub(crate) fn json_output(out: &bedrock_wire::sigv4::SigningOutput) -> serde_json::Value {
     json!({
-        "canonical_request": out.canonical_request,
+        "canonical_request": out.redacted_canonical_request(),
         "string_to_sign": out.string_to_sign,
         "signature": out.signature,
-        "headers": out.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+        "headers": out
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                if *n == "x-amz-security-token" {
+                    json!([n, "<redacted>"])
+                } else {
+                    json!([n, v])
+                }
+            })
+            .collect::<Vec<_>>(),
     })
 }
 

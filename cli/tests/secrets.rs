@@ -376,7 +376,6 @@ fn sign_never_shows_the_secret_key_or_the_bearer_key() {
 }
 
 #[test]
-#[ignore = "bug in cli/src/sign.rs: `sign --json` prints the raw canonical_request and the x-amz-security-token header, so the session token shows (SigningOutput::redacted_canonical_request exists)"]
 fn sign_json_does_not_show_the_session_token() {
     let o = run(ALL, &sign_args(true));
     let out = text(&o);

@@ -59,24 +59,25 @@ impl Client {
     /// ```
     pub async fn invoke(&self, req: &ChatRequest) -> Result<ChatResponse, Error> {
         let (op, dialect, _) = self.invoke_operation(req, false)?;
+        let reservation = self.reserve_cost(req, &op).await?;
         let resp = self.send(op).await?;
         let metrics =
             InvokeMetrics::from_headers(resp.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        Ok(invoke::parse_response(dialect, &resp.body, &metrics)?)
+        let reply = invoke::parse_response(dialect, &resp.body, &metrics)?;
+        reservation.settle(&reply.usage);
+        Ok(reply)
     }
 
     /// InvokeModelWithResponseStream: the native chunks translated to [`crate::model::StreamEvent`]s,
     /// with the same retry-before-first-event rule as [`Client::converse_stream`].
     pub async fn invoke_stream(&self, req: &ChatRequest) -> Result<ConverseStream, Error> {
         let (op, dialect, warnings) = self.invoke_operation(req, true)?;
+        let reservation = self.reserve_cost(req, &op).await?;
         let messages = self.send_stream(op.clone()).await?;
-        Ok(ConverseStream::invoke(
-            self.clone(),
-            op,
-            messages,
-            warnings,
-            dialect,
-        ))
+        Ok(
+            ConverseStream::invoke(self.clone(), op, messages, warnings, dialect)
+                .with_reservation(reservation),
+        )
     }
 
     /// Chat through the API [`invoke::route`] picks for `req` (Converse by default; native

@@ -197,6 +197,24 @@ impl fmt::Debug for PreparedRequest {
 }
 
 /// Builds and signs `op` against `base_url` at `time` (already skew-corrected).
+/// Refuses a caller header that could not go on the wire as given: a name that is not an HTTP
+/// token, or a value holding a control byte other than tab (CR and LF above all: header
+/// injection). Checked for every auth mode, before signing.
+fn check_header(name: &str, value: &str) -> Result<(), Error> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::configuration(format!(
+            "header name {name:?} is not a valid HTTP token"
+        )));
+    }
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return Err(Error::configuration(format!(
+            "the value of header {name:?} holds a control character (CR, LF or other); refused"
+        )));
+    }
+    Ok(())
+}
+
 pub(crate) fn prepare(
     op: &Operation,
     base_url: &str,
@@ -219,6 +237,7 @@ pub(crate) fn prepare(
     }
     headers.push(("accept".into(), op.accept.into()));
     for (n, v) in &op.headers {
+        check_header(n, v)?;
         headers.push((n.to_ascii_lowercase(), v.clone()));
     }
     headers.push(("user-agent".into(), user_agent.into()));
