@@ -306,7 +306,8 @@ fn verify_sigv4(
                  Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
                  The Canonical String for this request should have been\n'{}'\n\n\
                  The String-to-Sign should have been\n'{}'\n",
-                expected.canonical_request, expected.string_to_sign
+                expected.redacted_canonical_request(),
+                expected.string_to_sign
             ),
         ));
     }
