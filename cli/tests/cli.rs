@@ -835,3 +835,68 @@ fn embed_prints_openai_shaped_vectors() {
             .ends_with("/model/amazon.titan-embed-text-v2%3A0/invoke")
     );
 }
+
+#[test]
+fn images_and_documents_are_sent_and_answered() {
+    let dir = tempdir("media");
+    let png = dir.join("square.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&[0u8; 32]);
+    std::fs::write(&png, &bytes).unwrap();
+    let o = run(&[
+        "chat",
+        "--offline",
+        "--image",
+        png.to_str().unwrap(),
+        "What is this?",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim_end(),
+        expected("image-png-stream")["text"].as_str().unwrap()
+    );
+    let o = run(&[
+        "chat",
+        "--offline",
+        "--dry-run",
+        "--image",
+        png.to_str().unwrap(),
+        "What is this?",
+    ]);
+    let doc: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        doc["body"]["messages"][0]["content"][0]["image"]["source"]["bytes"],
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    );
+
+    let pdf = dir.join("Invoice (March).pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%fake\n").unwrap();
+    let o = run(&[
+        "chat",
+        "--offline",
+        "--document",
+        pdf.to_str().unwrap(),
+        "Summarize",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim_end(),
+        expected("document-pdf-stream")["text"].as_str().unwrap()
+    );
+
+    let bad = dir.join("notes.exe");
+    std::fs::write(&bad, b"MZ").unwrap();
+    let o = run(&[
+        "chat",
+        "--offline",
+        "--document",
+        bad.to_str().unwrap(),
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unsupported document type"),
+        "{}",
+        stderr(&o)
+    );
+}
