@@ -143,3 +143,125 @@ pub mod bedrock {
         let _ = native.is_complete();
     }
 }
+
+/// A loopback HTTP server answering with the current fuzz input, so `pub(crate)` credential
+/// parsers are reached through the crate's public API (`Source::load`), exactly as in production.
+pub mod loopback {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex, OnceLock};
+    use std::time::Duration;
+
+    use bedrock_wire::client::{Env, http_client_builder};
+    use bedrock_wire::clock::SystemClock;
+    use bedrock_wire::credentials::{LoadContext, Source};
+
+    /// The reply to the request under test: a status and a body.
+    type Reply = Arc<Mutex<(u16, Vec<u8>)>>;
+
+    /// A running server, a runtime and a load context pointing at it.
+    #[derive(Debug)]
+    pub struct Harness {
+        /// `http://127.0.0.1:PORT`.
+        pub base: String,
+        reply: Reply,
+        runtime: tokio::runtime::Runtime,
+        /// A context whose `AWS_ENDPOINT_URL_STS` is the server.
+        pub ctx: LoadContext,
+        /// A web identity token file (its content is `token`).
+        pub token_file: std::path::PathBuf,
+    }
+
+    fn serve(listener: &TcpListener, reply: &Reply) {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let head_end = loop {
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break Some(i + 4);
+                }
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break None,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let Some(head_end) = head_end else { continue };
+            let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+            let body_len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            while buf.len() < head_end + body_len {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let first = head.lines().next().unwrap_or("").to_owned();
+            let (status, body) = if first.starts_with("put ") {
+                (200, b"fuzz-imds-token".to_vec()) // IMDSv2 token
+            } else if first.contains("/security-credentials/ ") {
+                (200, b"fuzz-role".to_vec()) // IMDS role list
+            } else {
+                reply.lock().map(|r| r.clone()).unwrap_or((500, Vec::new()))
+            };
+            let mut out = format!(
+                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            out.extend_from_slice(&body);
+            let _ = stream.write_all(&out);
+        }
+    }
+
+    impl Harness {
+        /// Starts the server (once per process).
+        pub fn get() -> &'static Harness {
+            static H: OnceLock<Harness> = OnceLock::new();
+            H.get_or_init(|| {
+                let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+                let base = format!("http://{}", listener.local_addr().expect("addr"));
+                let reply: Reply = Arc::new(Mutex::new((200, Vec::new())));
+                let r = reply.clone();
+                std::thread::spawn(move || serve(&listener, &r));
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                let http = http_client_builder()
+                    .expect("builder")
+                    .build()
+                    .expect("client");
+                let env = Env::empty().with_var("AWS_ENDPOINT_URL_STS", base.clone());
+                let ctx = LoadContext::new(
+                    http,
+                    Arc::new(SystemClock),
+                    env,
+                    Duration::from_secs(5),
+                    "us-east-1",
+                );
+                let token_file = std::env::temp_dir()
+                    .join(format!("bedrock-wire-fuzz-token-{}", std::process::id()));
+                std::fs::write(&token_file, "token").expect("token file");
+                Harness {
+                    base,
+                    reply,
+                    runtime,
+                    ctx,
+                    token_file,
+                }
+            })
+        }
+
+        /// Loads `source` while the server answers the request under test with `status`, `body`.
+        pub fn load(&self, source: &Source, status: u16, body: &[u8]) -> bool {
+            if let Ok(mut r) = self.reply.lock() {
+                *r = (status, body.to_vec());
+            }
+            self.runtime.block_on(source.load(&self.ctx)).is_ok()
+        }
+    }
+}
