@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds and runs the side-by-side comparison (bedrock-wire vs aws-sdk-bedrockruntime) and the
+# footprint measurements, and prints one markdown report on stdout (progress goes to stderr).
+#
+#   bench/run.sh                 # everything (the clean builds take several minutes each)
+#   RUNS=20 bench/run.sh         # more runs per figure (default 10; the figure is the median)
+#   SKIP_FOOTPRINT=1 bench/run.sh
+#   SKIP_CALLGRIND=1 bench/run.sh    (also SKIP_WORKLOADS=1; RESULTS=dir keeps the raw figures there)
+set -euo pipefail
+cd "$(dirname "$0")"
+BENCH_DIR=$PWD
+export AWS_EC2_METADATA_DISABLED=true
+RUNS=${RUNS:-10}
+TARGET=${CARGO_TARGET_DIR:-$BENCH_DIR/target}
+export CARGO_TARGET_DIR=$TARGET
+OUT=${RESULTS:-$(mktemp -d)}
+mkdir -p "$OUT"
+log() { echo "[run.sh] $*" >&2; }
+
+log "building the harness (release)"
+cargo build --release --quiet >&2
+BIN=$TARGET/release/bedrock-wire-bench
+
+# ---------------------------------------------------------------- workloads
+if [ -z "${SKIP_WORKLOADS:-}" ]; then
+for w in 1 2 3 4; do
+  for lib in raw ours sdk; do
+    log "workload $w, $lib, $RUNS runs"
+    "$BIN" --lib "$lib" --workload "$w" --runs "$RUNS" >> "$OUT/runs.jsonl"
+  done
+done
+fi
+
+# ---------------------------------------------------------------- hot path (callgrind, ours only)
+# Instructions per streamed event = (Ir of 11 streams - Ir of 1 stream) / (10 * 2,005 frames): the
+# difference removes process start, client construction and the first connection.
+if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
+  for n in 1 11; do
+    log "callgrind: workload 1, ours, $n stream(s)"
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.$n" "$BIN" --lib ours --workload 1 --runs "$n" --warmup 0 >/dev/null 2>"$OUT/cg.$n.log"
+  done
+  ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}'; }
+  echo "{\"ir1\": $(ir "$OUT/cg.1"), \"ir11\": $(ir "$OUT/cg.11")}" > "$OUT/callgrind.json"
+  callgrind_annotate --inclusive=yes "$OUT/cg.11" 2>/dev/null | head -60 > "$OUT/callgrind.top"
+fi
+
+# ---------------------------------------------------------------- footprint
+if [ -z "${SKIP_FOOTPRINT:-}" ]; then
+  "$BENCH_DIR/footprint.sh" "$OUT/footprint.jsonl"
+fi
+
+# ---------------------------------------------------------------- report
+python3 "$BENCH_DIR/report.py" "$OUT" "$RUNS"

@@ -1,0 +1,565 @@
+//! Side-by-side harness: bedrock-wire against the official `aws-sdk-bedrockruntime`, on the
+//! same loopback replay server and the same synthetic responses.
+//!
+//! `bench --lib ours|sdk|raw --workload 1|2|3|4 [--runs N]` runs one library in this process
+//! (so CPU time, peak RSS and allocation counts belong to that library alone) against a replay
+//! server it spawns as a child process (`bench serve`). It prints one JSON line of medians.
+//! `raw` is the baseline: a pre-signed request written on a bare TCP socket, timing the
+//! server's own time to first byte.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use base64::Engine as _;
+use bedrock_wire::eventstream::{HeaderValue, Message};
+use bedrock_wire::replay::{
+    CannedResponse, DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, Exchange, Faults, Matcher,
+    Operation, ReplayConfig, ReplayServer,
+};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+// ---------------------------------------------------------------- counting allocator
+
+struct Counting;
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator; only counts calls.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc_zeroed(l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+// ---------------------------------------------------------------- process figures
+
+/// CPU time (user + sys, all threads) of this process, in microseconds.
+#[allow(unsafe_code)]
+fn cpu_us() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a valid out-pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &raw mut ts) };
+    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0) / 1000
+}
+
+/// Peak resident set (VmHWM) in KiB.
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------- workloads (server side)
+
+const DELTAS: usize = 2_000;
+const CONCURRENT: usize = 100;
+const CONVERSE_MODEL: &str = "us.amazon.nova-micro-v1:0";
+const INVOKE_MODEL: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
+
+fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
+    Message::new(payload.to_string().into_bytes())
+        .with_header(":event-type", HeaderValue::string(event_type))
+        .with_header(":content-type", HeaderValue::string("application/json"))
+        .with_header(":message-type", HeaderValue::string("event"))
+        .to_bytes()
+        .expect("encodable frame")
+}
+
+/// Workload 1: ConverseStream, 2,000 small text deltas (plus start/stop/metadata).
+fn converse_stream_body() -> (Vec<u8>, usize) {
+    let mut out = frame("messageStart", &json!({"p": "abcdefghijklmnop", "role": "assistant"}));
+    let mut n = 1;
+    for i in 0..DELTAS {
+        out.extend(frame(
+            "contentBlockDelta",
+            &json!({"contentBlockIndex": 0, "delta": {"text": format!("tok{} ", i % 97)}, "p": "abcdefghijkl"}),
+        ));
+        n += 1;
+    }
+    out.extend(frame("contentBlockStop", &json!({"contentBlockIndex": 0, "p": "abcdefgh"})));
+    out.extend(frame("messageStop", &json!({"p": "abcdefghi", "stopReason": "end_turn"})));
+    out.extend(frame(
+        "metadata",
+        &json!({"metrics": {"latencyMs": 924}, "p": "abcdefghijk",
+                "usage": {"inputTokens": 353, "outputTokens": 2000, "totalTokens": 2353}}),
+    ));
+    (out, n + 3)
+}
+
+/// Workload 2: a Converse response of about 50 KB.
+fn converse_body() -> Vec<u8> {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 50_000 {
+        text.push_str(&format!("Line {i}: the \"quick\" brown fox jumps over the lazy dog.\n"));
+        i += 1;
+    }
+    json!({
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 12, "outputTokens": 12000, "totalTokens": 12012},
+        "metrics": {"latencyMs": 4321}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn chunk(event: &serde_json::Value) -> Vec<u8> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(event.to_string());
+    frame("chunk", &json!({"bytes": b64, "p": "abcdefghijklmnop"}))
+}
+
+/// Workload 4: InvokeModelWithResponseStream, Anthropic Messages events, 2,000 text deltas.
+fn invoke_stream_body() -> (Vec<u8>, usize) {
+    let mut out = chunk(&json!({"type": "message_start", "message": {
+        "id": "msg_bdrk_01UgUptJTW7LFg8dn1kcyjpz", "type": "message", "role": "assistant",
+        "model": "claude-3-5-sonnet-20240620", "content": [], "stop_reason": null,
+        "stop_sequence": null, "usage": {"input_tokens": 702, "output_tokens": 1}}}));
+    out.extend(chunk(&json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})));
+    for i in 0..DELTAS {
+        out.extend(chunk(&json!({"type": "content_block_delta", "index": 0,
+            "delta": {"type": "text_delta", "text": format!("tok{} ", i % 97)}})));
+    }
+    out.extend(chunk(&json!({"type": "content_block_stop", "index": 0})));
+    out.extend(chunk(&json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 2000}})));
+    out.extend(chunk(&json!({"type": "message_stop", "amazon-bedrock-invocationMetrics": {
+        "inputTokenCount": 702, "outputTokenCount": 2000, "invocationLatency": 3042, "firstByteLatency": 791}})));
+    (out, DELTAS + 5)
+}
+
+fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
+    Exchange {
+        name: name.into(),
+        matcher: Matcher { operation: Some(op), model: None, body: None },
+        response,
+        // Real Bedrock delivers a stream in many TCP writes; 4 KiB chunks make the client read
+        // incrementally instead of receiving the whole body in one write.
+        faults: Faults { chunk_size: Some(4096), ..Faults::default() },
+    }
+}
+
+async fn serve() {
+    let config = ReplayConfig {
+        exchanges: vec![
+            exchange("w1", Operation::ConverseStream, CannedResponse::event_stream(converse_stream_body().0)),
+            exchange("w2", Operation::Converse, CannedResponse {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: converse_body().into(),
+            }),
+            exchange("w4", Operation::InvokeWithResponseStream, CannedResponse::event_stream(invoke_stream_body().0)),
+        ],
+        ..ReplayConfig::default()
+    };
+    let server = ReplayServer::start(config).await.expect("replay server starts");
+    println!("{}", server.endpoint());
+    // Serve until the parent closes our stdin.
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut buf = [0u8; 1];
+        let _ = std::io::Read::read(&mut std::io::stdin(), &mut buf);
+    })
+    .await;
+    let rejected: Vec<_> = server.requests().into_iter().filter(|r| r.status != Some(200)).collect();
+    if !rejected.is_empty() {
+        eprintln!("replay server: {} request(s) not answered 200; first: {:?}", rejected.len(), rejected[0]);
+    }
+}
+
+// ---------------------------------------------------------------- drivers
+
+/// One measured call: (time to first event, events seen).
+type Outcome = (Duration, usize);
+
+mod ours {
+    use super::*;
+    use bedrock_wire::client::{Client, Env};
+    use bedrock_wire::model::ChatRequest;
+
+    pub fn client(endpoint: &str) -> Client {
+        Client::builder()
+            .env(Env::empty())
+            .region("us-east-1")
+            .endpoint_url(endpoint)
+            .access_key(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None)
+            .build()
+            .expect("client builds")
+    }
+
+    pub async fn run(c: &Client, workload: u8) -> Outcome {
+        let t0 = Instant::now();
+        match workload {
+            2 => {
+                let r = c.converse(&ChatRequest::new(CONVERSE_MODEL).user("Hi")).await.expect("converse");
+                let ttfe = t0.elapsed();
+                assert!(r.text().len() > 40_000);
+                (ttfe, 1)
+            }
+            4 => {
+                let mut s = c.invoke_stream(&ChatRequest::new(INVOKE_MODEL).user("Hi")).await.expect("invoke_stream");
+                drain(&mut s, t0).await
+            }
+            _ => {
+                let mut s = c.converse_stream(&ChatRequest::new(CONVERSE_MODEL).user("Hi")).await.expect("converse_stream");
+                drain(&mut s, t0).await
+            }
+        }
+    }
+
+    async fn drain(s: &mut bedrock_wire::stream::ConverseStream, t0: Instant) -> Outcome {
+        let mut first = None;
+        let mut n = 0;
+        let mut chars = 0usize;
+        while let Some(ev) = s.next().await {
+            let ev = ev.expect("stream event");
+            first.get_or_insert_with(|| t0.elapsed());
+            if let bedrock_wire::model::StreamEvent::BlockDelta { delta, .. } = &ev {
+                chars += std::hint::black_box(delta).text_len();
+            }
+            n += 1;
+        }
+        std::hint::black_box(chars);
+        (first.unwrap_or_default(), n)
+    }
+
+    trait TextLen {
+        fn text_len(&self) -> usize;
+    }
+    impl TextLen for bedrock_wire::model::BlockDelta {
+        fn text_len(&self) -> usize {
+            match self {
+                bedrock_wire::model::BlockDelta::Text { text } => text.len(),
+                _ => 0,
+            }
+        }
+    }
+}
+
+mod sdk {
+    use super::*;
+    use aws_config::{BehaviorVersion, Region};
+    use aws_sdk_bedrockruntime::Client;
+    use aws_sdk_bedrockruntime::primitives::Blob;
+    use aws_sdk_bedrockruntime::types::{
+        ContentBlock, ContentBlockDelta, ConversationRole, ConverseOutput, ConverseStreamOutput,
+        Message as SdkMessage, ResponseStream,
+    };
+
+    pub async fn client(endpoint: &str) -> Client {
+        let creds = aws_credential_types::Credentials::new(
+            DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, None, "bench",
+        );
+        let conf = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(creds)
+            .endpoint_url(endpoint)
+            .load()
+            .await;
+        Client::new(&conf)
+    }
+
+    fn hi() -> SdkMessage {
+        SdkMessage::builder()
+            .role(ConversationRole::User)
+            .content(ContentBlock::Text("Hi".into()))
+            .build()
+            .expect("message")
+    }
+
+    /// What a careful SDK user writes to read Anthropic chunks: a small typed struct.
+    #[derive(serde::Deserialize)]
+    struct AnthropicEvent {
+        #[serde(rename = "type")]
+        kind: String,
+        delta: Option<AnthropicDelta>,
+    }
+    #[derive(serde::Deserialize)]
+    struct AnthropicDelta {
+        text: Option<String>,
+    }
+
+    pub async fn run(c: &Client, workload: u8) -> Outcome {
+        let t0 = Instant::now();
+        match workload {
+            2 => {
+                let r = c.converse().model_id(CONVERSE_MODEL).messages(hi()).send().await.expect("converse");
+                let ttfe = t0.elapsed();
+                let Some(ConverseOutput::Message(m)) = r.output else { panic!("no message") };
+                let len: usize = m.content.iter().map(|b| b.as_text().map_or(0, String::len)).sum();
+                assert!(len > 40_000);
+                (ttfe, 1)
+            }
+            4 => {
+                let body = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 4096,
+                    "messages": [{"role": "user", "content": "Hi"}]});
+                let mut out = c
+                    .invoke_model_with_response_stream()
+                    .model_id(INVOKE_MODEL)
+                    .content_type("application/json")
+                    .body(Blob::new(body.to_string()))
+                    .send()
+                    .await
+                    .expect("invoke_model_with_response_stream");
+                let mut first = None;
+                let mut n = 0;
+                let mut chars = 0usize;
+                while let Some(ev) = out.body.recv().await.expect("stream event") {
+                    first.get_or_insert_with(|| t0.elapsed());
+                    if let ResponseStream::Chunk(part) = ev {
+                        let bytes = part.bytes.expect("chunk bytes");
+                        let e: AnthropicEvent = serde_json::from_slice(bytes.as_ref()).expect("anthropic event");
+                        if e.kind == "content_block_delta" {
+                            chars += e.delta.and_then(|d| d.text).map_or(0, |t| t.len());
+                        }
+                    }
+                    n += 1;
+                }
+                std::hint::black_box(chars);
+                (first.unwrap_or_default(), n)
+            }
+            _ => {
+                let mut out = c.converse_stream().model_id(CONVERSE_MODEL).messages(hi()).send().await.expect("converse_stream");
+                let mut first = None;
+                let mut n = 0;
+                let mut chars = 0usize;
+                while let Some(ev) = out.stream.recv().await.expect("stream event") {
+                    first.get_or_insert_with(|| t0.elapsed());
+                    if let ConverseStreamOutput::ContentBlockDelta(d) = &ev {
+                        if let Some(ContentBlockDelta::Text(t)) = &d.delta {
+                            chars += t.len();
+                        }
+                    }
+                    n += 1;
+                }
+                std::hint::black_box(chars);
+                (first.unwrap_or_default(), n)
+            }
+        }
+    }
+}
+
+mod raw {
+    use super::*;
+    use bedrock_wire::sigv4;
+
+    /// A signed HTTP/1.1 request (with `connection: close`) for this workload.
+    pub fn request(endpoint: &str, workload: u8) -> (String, Vec<u8>) {
+        let (model, op, body) = match workload {
+            2 => (CONVERSE_MODEL, "converse", r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#.to_string()),
+            4 => (INVOKE_MODEL, "invoke-with-response-stream",
+                  r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":4096,"messages":[{"role":"user","content":"Hi"}]}"#.to_string()),
+            _ => (CONVERSE_MODEL, "converse-stream", r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#.to_string()),
+        };
+        let path = format!("/model/{}/{op}", model.replace(':', "%3A"));
+        let url = format!("{endpoint}{path}");
+        let host = endpoint.trim_start_matches("http://").to_string();
+        let creds = sigv4::Credentials::new(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None);
+        let base = [("content-type", "application/json")];
+        let out = sigv4::sign(
+            &sigv4::SignableRequest {
+                method: "POST",
+                url: &url,
+                headers: &base,
+                body: sigv4::SignableBody::Bytes(body.as_bytes()),
+            },
+            &sigv4::SigningParams {
+                region: "us-east-1",
+                service: "bedrock",
+                time: time::OffsetDateTime::from(SystemTime::now()),
+                settings: sigv4::SigningSettings::default(),
+            },
+            &creds,
+        )
+        .expect("signs");
+        let mut head = format!("POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+        for (n, v) in out.headers {
+            head.push_str(&format!("{n}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body.as_bytes());
+        (host, bytes)
+    }
+
+    /// Time to the first response byte, and the whole response read to EOF.
+    pub async fn run(endpoint: &str, workload: u8) -> Outcome {
+        let (host, req) = request(endpoint, workload);
+        let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
+        s.set_nodelay(true).expect("nodelay");
+        let t0 = Instant::now();
+        s.write_all(&req).await.expect("write");
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = s.read(&mut buf).await.expect("read");
+        let ttfb = t0.elapsed();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "raw: {}", String::from_utf8_lossy(&buf[..n.min(300)]));
+        while s.read(&mut buf).await.expect("read") > 0 {}
+        (ttfb, 1)
+    }
+}
+
+// ---------------------------------------------------------------- measurement
+
+#[derive(Default, Clone, Copy)]
+struct Sample {
+    wall_us: u64,
+    cpu_us: u64,
+    ttfe_us: u64,
+    allocs: u64,
+    events: u64,
+}
+
+enum Lib {
+    Ours(bedrock_wire::client::Client),
+    Sdk(aws_sdk_bedrockruntime::Client),
+    Raw(String),
+}
+
+async fn one(lib: &Lib, workload: u8) -> Outcome {
+    match lib {
+        Lib::Ours(c) => ours::run(c, workload).await,
+        Lib::Sdk(c) => sdk::run(c, workload).await,
+        Lib::Raw(e) => raw::run(e, workload).await,
+    }
+}
+
+fn lib_handle(lib: &Lib) -> Lib {
+    match lib {
+        Lib::Ours(c) => Lib::Ours(c.clone()),
+        Lib::Sdk(c) => Lib::Sdk(c.clone()),
+        Lib::Raw(e) => Lib::Raw(e.clone()),
+    }
+}
+
+async fn sample(lib: &Lib, workload: u8) -> Sample {
+    let a0 = ALLOCS.load(Ordering::Relaxed);
+    let c0 = cpu_us();
+    let t0 = Instant::now();
+    let (ttfe, events) = if workload == 3 {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..CONCURRENT {
+            let l = lib_handle(lib);
+            set.spawn(async move { one(&l, 1).await });
+        }
+        let mut firsts = Vec::new();
+        let mut events = 0;
+        while let Some(r) = set.join_next().await {
+            let (t, n) = r.expect("task");
+            firsts.push(t);
+            events += n;
+        }
+        firsts.sort();
+        (firsts[firsts.len() / 2], events)
+    } else {
+        one(lib, workload).await
+    };
+    let wall = t0.elapsed();
+    Sample {
+        wall_us: u64::try_from(wall.as_micros()).unwrap_or(u64::MAX),
+        cpu_us: cpu_us() - c0,
+        ttfe_us: u64::try_from(ttfe.as_micros()).unwrap_or(u64::MAX),
+        allocs: ALLOCS.load(Ordering::Relaxed) - a0,
+        events: events as u64,
+    }
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2 }
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(serve());
+        return;
+    }
+    let lib = arg(&args, "--lib").unwrap_or_else(|| "ours".into());
+    let workload: u8 = arg(&args, "--workload").and_then(|w| w.parse().ok()).unwrap_or(1);
+    let runs: usize = arg(&args, "--runs").and_then(|w| w.parse().ok()).unwrap_or(10);
+    let warmup: usize = arg(&args, "--warmup").and_then(|w| w.parse().ok()).unwrap_or(2);
+
+    // The replay server runs in a child process so its CPU time and memory are not counted here.
+    let mut child = Command::new(std::env::current_exe().expect("current exe"))
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn replay server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("endpoint");
+    let endpoint = line.trim().to_string();
+
+    // The library runs on a current-thread runtime: every byte of CPU it uses is on this thread,
+    // and both libraries get the same executor.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let frames_per_stream = match workload {
+        1 | 3 => converse_stream_body().1,
+        4 => invoke_stream_body().1,
+        _ => 1,
+    } as u64;
+    let samples: Vec<Sample> = rt.block_on(async {
+        let handle = match lib.as_str() {
+            "sdk" => Lib::Sdk(sdk::client(&endpoint).await),
+            "raw" => Lib::Raw(endpoint.clone()),
+            _ => Lib::Ours(ours::client(&endpoint)),
+        };
+        for _ in 0..warmup {
+            sample(&handle, workload).await;
+        }
+        let mut out = Vec::new();
+        for _ in 0..runs {
+            out.push(sample(&handle, workload).await);
+        }
+        out
+    });
+    drop(child.stdin.take());
+    let _ = child.wait();
+
+    let streams: u64 = if workload == 3 { CONCURRENT as u64 } else { 1 };
+    let frames = frames_per_stream * streams;
+    let get = |f: fn(&Sample) -> u64| median(samples.iter().map(f).collect());
+    let allocs = get(|s| s.allocs);
+    println!(
+        "{}",
+        json!({
+            "lib": lib, "workload": workload, "runs": runs,
+            "wall_us": get(|s| s.wall_us),
+            "cpu_us": get(|s| s.cpu_us),
+            "ttfe_us": get(|s| s.ttfe_us),
+            "allocs": allocs,
+            "frames": frames,
+            "allocs_per_event": (allocs as f64) / (frames as f64),
+            "events_seen": get(|s| s.events),
+            "rss_kb": vm_hwm_kb(),
+        })
+    );
+}
