@@ -53,11 +53,11 @@ print(", ".join(f"workload {w}: TTFB {by[('raw', w)]['ttfe_us']} µs, whole resp
 cg = os.path.join(out, "callgrind.json")
 if os.path.exists(cg):
     c = json.load(open(cg))
-    per = (c["ir11"] - c["ir1"]) / (10 * 2005)
+    per = (c["ir11"] - c["ir1"]) / (10 * 2004)
     print()
     print(f"Hot path (callgrind, bedrock-wire only, workload 1): {c['ir1']:,} instructions for 1 stream, "
           f"{c['ir11']:,} for 11 streams; **{per:,.0f} instructions per streamed event** "
-          f"((Ir₁₁ − Ir₁) / (10 × 2,005 frames); includes HTTP/chunked decoding, frame CRCs, JSON and the harness loop).")
+          f"((Ir₁₁ − Ir₁) / (10 × 2,004 frames); includes HTTP/chunked decoding, frame CRCs, JSON and the harness loop).")
 
 fp = os.path.join(out, "footprint.jsonl")
 if os.path.exists(fp):

@@ -32,7 +32,7 @@ done
 fi
 
 # ---------------------------------------------------------------- hot path (callgrind, ours only)
-# Instructions per streamed event = (Ir of 11 streams - Ir of 1 stream) / (10 * 2,005 frames): the
+# Instructions per streamed event = (Ir of 11 streams - Ir of 1 stream) / (10 * 2,004 frames): the
 # difference removes process start, client construction and the first connection.
 if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
   for n in 1 11; do
