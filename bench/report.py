@@ -35,6 +35,8 @@ for w in (1, 2, 3, 4):
     print(f"| {n} | wall time | {o['wall_us']/1000:.2f} ms | {s['wall_us']/1000:.2f} ms | {ratio(o['wall_us'], s['wall_us'])} | |")
     print(f"| | CPU time (user+sys) | {o['cpu_us']/1000:.2f} ms | {s['cpu_us']/1000:.2f} ms | {ratio(o['cpu_us'], s['cpu_us'])} | ≤ 0.50: {met(o['cpu_us'] <= s['cpu_us'] / 2)} |")
     print(f"| | peak RSS (VmHWM, whole process) | {o['rss_kb']/1024:.1f} MiB | {s['rss_kb']/1024:.1f} MiB | {ratio(o['rss_kb'], s['rss_kb'])} | ≤ 0.50: {met(o['rss_kb'] <= s['rss_kb'] / 2)} |")
+    if "peak_live_heap_kb" in o and "peak_live_heap_kb" in s:
+        print(f"| | peak live heap (counting allocator) | {o['peak_live_heap_kb']/1024:.1f} MiB | {s['peak_live_heap_kb']/1024:.1f} MiB | {ratio(o['peak_live_heap_kb'], s['peak_live_heap_kb'])} | |")
     label = "time to first event" if streamed else "time to parsed response"
     base = r["ttfe_us"] if r else 0
     extra = f" (server TTFB {base} µs; ours +{o['ttfe_us'] - base} µs, SDK +{s['ttfe_us'] - base} µs)"

@@ -41,7 +41,7 @@ if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
   done
   ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}'; }
   echo "{\"ir1\": $(ir "$OUT/cg.1"), \"ir11\": $(ir "$OUT/cg.11")}" > "$OUT/callgrind.json"
-  callgrind_annotate --inclusive=yes "$OUT/cg.11" 2>/dev/null | head -60 > "$OUT/callgrind.top"
+  callgrind_annotate --inclusive=yes "$OUT/cg.11" > "$OUT/callgrind.top" 2>/dev/null || true
 fi
 
 # ---------------------------------------------------------------- footprint

@@ -26,23 +26,41 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Counting;
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
+/// Bytes currently allocated (live heap), to tell retention from fragmentation.
+static LIVE: AtomicU64 = AtomicU64::new(0);
+/// `LIVE` after the last measured run, the client still alive.
+static LIVE_AFTER: AtomicU64 = AtomicU64::new(0);
+/// Open file descriptors after the last measured run (pooled connections show up here).
+static OPEN_FDS: AtomicU64 = AtomicU64::new(0);
+/// The highest `LIVE` seen.
+static PEAK_LIVE: AtomicU64 = AtomicU64::new(0);
+
+fn grew(by: u64) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK_LIVE.fetch_max(now, Ordering::Relaxed);
+}
 
 // SAFETY: forwards to the system allocator; only counts calls.
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(l.size() as u64);
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as u64, Ordering::Relaxed);
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(l.size() as u64);
         unsafe { System.alloc_zeroed(l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
+        grew(n as u64);
+        LIVE.fetch_sub(l.size() as u64, Ordering::Relaxed);
         unsafe { System.realloc(p, l, n) }
     }
 }
@@ -55,10 +73,14 @@ static GLOBAL: Counting = Counting;
 /// CPU time (user + sys, all threads) of this process, in microseconds.
 #[allow(unsafe_code)]
 fn cpu_us() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: a valid out-pointer.
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &raw mut ts) };
-    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0) / 1000
+    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000
+        + u64::try_from(ts.tv_nsec).unwrap_or(0) / 1000
 }
 
 /// Peak resident set (VmHWM) in KiB.
@@ -91,7 +113,10 @@ fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
 
 /// Workload 1: ConverseStream, 2,000 small text deltas (plus start/stop/metadata).
 fn converse_stream_body() -> (Vec<u8>, usize) {
-    let mut out = frame("messageStart", &json!({"p": "abcdefghijklmnop", "role": "assistant"}));
+    let mut out = frame(
+        "messageStart",
+        &json!({"p": "abcdefghijklmnop", "role": "assistant"}),
+    );
     let mut n = 1;
     for i in 0..DELTAS {
         out.extend(frame(
@@ -100,8 +125,14 @@ fn converse_stream_body() -> (Vec<u8>, usize) {
         ));
         n += 1;
     }
-    out.extend(frame("contentBlockStop", &json!({"contentBlockIndex": 0, "p": "abcdefgh"})));
-    out.extend(frame("messageStop", &json!({"p": "abcdefghi", "stopReason": "end_turn"})));
+    out.extend(frame(
+        "contentBlockStop",
+        &json!({"contentBlockIndex": 0, "p": "abcdefgh"}),
+    ));
+    out.extend(frame(
+        "messageStop",
+        &json!({"p": "abcdefghi", "stopReason": "end_turn"}),
+    ));
     out.extend(frame(
         "metadata",
         &json!({"metrics": {"latencyMs": 924}, "p": "abcdefghijk",
@@ -115,7 +146,9 @@ fn converse_body() -> Vec<u8> {
     let mut text = String::new();
     let mut i = 0;
     while text.len() < 50_000 {
-        text.push_str(&format!("Line {i}: the \"quick\" brown fox jumps over the lazy dog.\n"));
+        text.push_str(&format!(
+            "Line {i}: the \"quick\" brown fox jumps over the lazy dog.\n"
+        ));
         i += 1;
     }
     json!({
@@ -154,28 +187,49 @@ fn invoke_stream_body() -> (Vec<u8>, usize) {
 fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
     Exchange {
         name: name.into(),
-        matcher: Matcher { operation: Some(op), model: None, body: None },
+        matcher: Matcher {
+            operation: Some(op),
+            model: None,
+            body: None,
+        },
         response,
         // Real Bedrock delivers a stream in many TCP writes; 4 KiB chunks make the client read
         // incrementally instead of receiving the whole body in one write.
-        faults: Faults { chunk_size: Some(4096), ..Faults::default() },
+        faults: Faults {
+            chunk_size: Some(4096),
+            ..Faults::default()
+        },
     }
 }
 
 async fn serve() {
     let config = ReplayConfig {
         exchanges: vec![
-            exchange("w1", Operation::ConverseStream, CannedResponse::event_stream(converse_stream_body().0)),
-            exchange("w2", Operation::Converse, CannedResponse {
-                status: 200,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: converse_body().into(),
-            }),
-            exchange("w4", Operation::InvokeWithResponseStream, CannedResponse::event_stream(invoke_stream_body().0)),
+            exchange(
+                "w1",
+                Operation::ConverseStream,
+                CannedResponse::event_stream(converse_stream_body().0),
+            ),
+            exchange(
+                "w2",
+                Operation::Converse,
+                CannedResponse {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: converse_body().into(),
+                },
+            ),
+            exchange(
+                "w4",
+                Operation::InvokeWithResponseStream,
+                CannedResponse::event_stream(invoke_stream_body().0),
+            ),
         ],
         ..ReplayConfig::default()
     };
-    let server = ReplayServer::start(config).await.expect("replay server starts");
+    let server = ReplayServer::start(config)
+        .await
+        .expect("replay server starts");
     println!("{}", server.endpoint());
     // Serve until the parent closes our stdin.
     let _ = tokio::task::spawn_blocking(|| {
@@ -183,9 +237,17 @@ async fn serve() {
         let _ = std::io::Read::read(&mut std::io::stdin(), &mut buf);
     })
     .await;
-    let rejected: Vec<_> = server.requests().into_iter().filter(|r| r.status != Some(200)).collect();
+    let rejected: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.status != Some(200))
+        .collect();
     if !rejected.is_empty() {
-        eprintln!("replay server: {} request(s) not answered 200; first: {:?}", rejected.len(), rejected[0]);
+        eprintln!(
+            "replay server: {} request(s) not answered 200; first: {:?}",
+            rejected.len(),
+            rejected[0]
+        );
     }
 }
 
@@ -213,17 +275,26 @@ mod ours {
         let t0 = Instant::now();
         match workload {
             2 => {
-                let r = c.converse(&ChatRequest::new(CONVERSE_MODEL).user("Hi")).await.expect("converse");
+                let r = c
+                    .converse(&ChatRequest::new(CONVERSE_MODEL).user("Hi"))
+                    .await
+                    .expect("converse");
                 let ttfe = t0.elapsed();
                 assert!(r.text().len() > 40_000);
                 (ttfe, 1)
             }
             4 => {
-                let mut s = c.invoke_stream(&ChatRequest::new(INVOKE_MODEL).user("Hi")).await.expect("invoke_stream");
+                let mut s = c
+                    .invoke_stream(&ChatRequest::new(INVOKE_MODEL).user("Hi"))
+                    .await
+                    .expect("invoke_stream");
                 drain(&mut s, t0).await
             }
             _ => {
-                let mut s = c.converse_stream(&ChatRequest::new(CONVERSE_MODEL).user("Hi")).await.expect("converse_stream");
+                let mut s = c
+                    .converse_stream(&ChatRequest::new(CONVERSE_MODEL).user("Hi"))
+                    .await
+                    .expect("converse_stream");
                 drain(&mut s, t0).await
             }
         }
@@ -270,7 +341,11 @@ mod sdk {
 
     pub async fn client(endpoint: &str) -> Client {
         let creds = aws_credential_types::Credentials::new(
-            DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, None, None, "bench",
+            DEMO_ACCESS_KEY_ID,
+            DEMO_SECRET_ACCESS_KEY,
+            None,
+            None,
+            "bench",
         );
         let conf = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
@@ -305,10 +380,22 @@ mod sdk {
         let t0 = Instant::now();
         match workload {
             2 => {
-                let r = c.converse().model_id(CONVERSE_MODEL).messages(hi()).send().await.expect("converse");
+                let r = c
+                    .converse()
+                    .model_id(CONVERSE_MODEL)
+                    .messages(hi())
+                    .send()
+                    .await
+                    .expect("converse");
                 let ttfe = t0.elapsed();
-                let Some(ConverseOutput::Message(m)) = r.output else { panic!("no message") };
-                let len: usize = m.content.iter().map(|b| b.as_text().map_or(0, String::len)).sum();
+                let Some(ConverseOutput::Message(m)) = r.output else {
+                    panic!("no message")
+                };
+                let len: usize = m
+                    .content
+                    .iter()
+                    .map(|b| b.as_text().map_or(0, String::len))
+                    .sum();
                 assert!(len > 40_000);
                 (ttfe, 1)
             }
@@ -330,7 +417,8 @@ mod sdk {
                     first.get_or_insert_with(|| t0.elapsed());
                     if let ResponseStream::Chunk(part) = ev {
                         let bytes = part.bytes.expect("chunk bytes");
-                        let e: AnthropicEvent = serde_json::from_slice(bytes.as_ref()).expect("anthropic event");
+                        let e: AnthropicEvent =
+                            serde_json::from_slice(bytes.as_ref()).expect("anthropic event");
                         if e.kind == "content_block_delta" {
                             chars += e.delta.and_then(|d| d.text).map_or(0, |t| t.len());
                         }
@@ -341,7 +429,13 @@ mod sdk {
                 (first.unwrap_or_default(), n)
             }
             _ => {
-                let mut out = c.converse_stream().model_id(CONVERSE_MODEL).messages(hi()).send().await.expect("converse_stream");
+                let mut out = c
+                    .converse_stream()
+                    .model_id(CONVERSE_MODEL)
+                    .messages(hi())
+                    .send()
+                    .await
+                    .expect("converse_stream");
                 let mut first = None;
                 let mut n = 0;
                 let mut chars = 0usize;
@@ -394,7 +488,10 @@ mod raw {
             &creds,
         )
         .expect("signs");
-        let mut head = format!("POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+            body.len()
+        );
         for (n, v) in out.headers {
             head.push_str(&format!("{n}: {v}\r\n"));
         }
@@ -414,7 +511,11 @@ mod raw {
         let mut buf = vec![0u8; 64 * 1024];
         let n = s.read(&mut buf).await.expect("read");
         let ttfb = t0.elapsed();
-        assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "raw: {}", String::from_utf8_lossy(&buf[..n.min(300)]));
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 200"),
+            "raw: {}",
+            String::from_utf8_lossy(&buf[..n.min(300)])
+        );
         while s.read(&mut buf).await.expect("read") > 0 {}
         (ttfb, 1)
     }
@@ -488,24 +589,40 @@ async fn sample(lib: &Lib, workload: u8) -> Sample {
 fn median(mut v: Vec<u64>) -> u64 {
     v.sort_unstable();
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2
+    }
 }
 
 fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("serve") {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(serve());
         return;
     }
     let lib = arg(&args, "--lib").unwrap_or_else(|| "ours".into());
-    let workload: u8 = arg(&args, "--workload").and_then(|w| w.parse().ok()).unwrap_or(1);
-    let runs: usize = arg(&args, "--runs").and_then(|w| w.parse().ok()).unwrap_or(10);
-    let warmup: usize = arg(&args, "--warmup").and_then(|w| w.parse().ok()).unwrap_or(2);
+    let workload: u8 = arg(&args, "--workload")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(1);
+    let runs: usize = arg(&args, "--runs")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(10);
+    let warmup: usize = arg(&args, "--warmup")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(2);
 
     // The replay server runs in a child process so its CPU time and memory are not counted here.
     let mut child = Command::new(std::env::current_exe().expect("current exe"))
@@ -515,12 +632,17 @@ fn main() {
         .spawn()
         .expect("spawn replay server");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("endpoint");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("endpoint");
     let endpoint = line.trim().to_string();
 
     // The library runs on a current-thread runtime: every byte of CPU it uses is on this thread,
     // and both libraries get the same executor.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let frames_per_stream = match workload {
         1 | 3 => converse_stream_body().1,
         4 => invoke_stream_body().1,
@@ -539,6 +661,11 @@ fn main() {
         for _ in 0..runs {
             out.push(sample(&handle, workload).await);
         }
+        LIVE_AFTER.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+        OPEN_FDS.store(
+            std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count) as u64,
+            Ordering::Relaxed,
+        );
         out
     });
     drop(child.stdin.take());
@@ -560,6 +687,9 @@ fn main() {
             "allocs_per_event": (allocs as f64) / (frames as f64),
             "events_seen": get(|s| s.events),
             "rss_kb": vm_hwm_kb(),
+            "live_heap_kb_after_runs": LIVE_AFTER.load(Ordering::Relaxed) / 1024,
+            "peak_live_heap_kb": PEAK_LIVE.load(Ordering::Relaxed) / 1024,
+            "open_fds_after_runs": OPEN_FDS.load(Ordering::Relaxed),
         })
     );
 }
