@@ -286,3 +286,24 @@ pub(crate) fn split_think(text: &str) -> (Option<&str>, &str) {
         None => (None, text),
     }
 }
+
+/// The body shared by the prompt-completion families (Mistral instruct, DeepSeek R1): the prompt,
+/// `max_tokens`, `temperature`, `top_p`, `stop`, then the caller's additional fields.
+pub(crate) fn prompt_body(prompt: String, conv: &mut Conv) -> Value {
+    let mut body = Map::new();
+    body.insert("prompt".into(), Value::String(prompt));
+    if let Some(v) = conv.max_tokens() {
+        body.insert("max_tokens".into(), v);
+    }
+    if let Some(v) = conv.temperature() {
+        body.insert("temperature".into(), v);
+    }
+    if let Some(v) = conv.top_p() {
+        body.insert("top_p".into(), v);
+    }
+    if let Some(v) = conv.stop() {
+        body.insert("stop".into(), v);
+    }
+    super::merge_into(&mut body, conv.take_additional());
+    Value::Object(body)
+}

@@ -9,15 +9,14 @@
 //! answer (in streams too, with a `</think>` split across chunks handled).
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::converse::json as j;
 use crate::model::{ChatResponse, ContentPart, StreamEvent};
 use crate::translate::StreamError;
 use crate::translation_error::TranslationError;
 
-use super::common::{Conv, split_think, stop_reason, text_only};
-use super::merge_into;
+use super::common::{Conv, prompt_body, split_think, stop_reason, text_only};
 use super::metrics::InvokeMetrics;
 use super::stream::{Emit, FamilyState, bad_chunk};
 
@@ -61,22 +60,8 @@ pub(crate) fn build(
     mut conv: Conv,
     _dropped: &mut Vec<&'static str>,
 ) -> Result<Value, TranslationError> {
-    let mut body = Map::new();
-    body.insert("prompt".into(), json!(prompt(&conv)?));
-    if let Some(v) = conv.max_tokens() {
-        body.insert("max_tokens".into(), v);
-    }
-    if let Some(v) = conv.temperature() {
-        body.insert("temperature".into(), v);
-    }
-    if let Some(v) = conv.top_p() {
-        body.insert("top_p".into(), v);
-    }
-    if let Some(v) = conv.stop() {
-        body.insert("stop".into(), v);
-    }
-    merge_into(&mut body, conv.take_additional());
-    Ok(Value::Object(body))
+    let prompt = prompt(&conv)?;
+    Ok(prompt_body(prompt, &mut conv))
 }
 
 pub(crate) fn parse_response(top: &Map<String, Value>) -> Result<ChatResponse, TranslationError> {
