@@ -23,7 +23,7 @@ use crate::translation_error::TranslationError;
 use super::common::{Conv, stop_reason, text_only};
 use super::merge_into;
 use super::metrics::{InvokeMetrics, finish_total};
-use super::stream::{Emit, bad_chunk};
+use super::stream::{CompletionChunk, Emit, bad_chunk};
 
 struct Tokens {
     head_start: &'static str,
@@ -135,26 +135,15 @@ pub(crate) fn parse_chunk(
     out: &mut Vec<StreamEvent>,
 ) -> Result<(), StreamError> {
     let c: ChunkW<'_> = serde_json::from_slice(bytes).map_err(|err| bad_chunk("llama", &err))?;
-    e.start(out);
-    if let Some(t) = &c.generation {
-        e.text(t, out);
-    }
-    if c.prompt_token_count.is_some() || c.generation_token_count.is_some() {
-        e.model_usage(|u| {
-            if let Some(n) = c.prompt_token_count {
-                u.input_tokens = n;
-            }
-            if let Some(n) = c.generation_token_count {
-                u.output_tokens = n;
-            }
-        });
-    }
-    if let Some(r) = &c.stop_reason {
-        e.stop_reason(stop_reason(r), out);
-    }
-    if let Some(m) = &c.metrics {
-        e.metrics(m);
-    }
-    e.after_chunk(c.metrics.is_some(), out);
+    e.completion_chunk(
+        &CompletionChunk {
+            text: c.generation.as_deref(),
+            input_tokens: c.prompt_token_count,
+            output_tokens: c.generation_token_count,
+            stop_reason: c.stop_reason.as_deref(),
+            metrics: c.metrics.as_ref(),
+        },
+        out,
+    );
     Ok(())
 }

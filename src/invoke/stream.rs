@@ -283,6 +283,43 @@ pub struct InvokeStreamTranslator {
     state: FamilyState,
 }
 
+/// One chunk of a plain completion stream (Titan Text, Llama): optional text, the model's own
+/// token counts, an optional stop reason, and the invocation metrics on the last chunk.
+pub(crate) struct CompletionChunk<'a> {
+    pub(crate) text: Option<&'a str>,
+    pub(crate) input_tokens: Option<u64>,
+    pub(crate) output_tokens: Option<u64>,
+    pub(crate) stop_reason: Option<&'a str>,
+    pub(crate) metrics: Option<&'a InvokeMetrics>,
+}
+
+impl Emit {
+    /// Emits what one [`CompletionChunk`] carries, in stream order.
+    pub(crate) fn completion_chunk(&mut self, c: &CompletionChunk<'_>, out: &mut Vec<StreamEvent>) {
+        self.start(out);
+        if let Some(t) = c.text {
+            self.text(t, out);
+        }
+        if c.input_tokens.is_some() || c.output_tokens.is_some() {
+            self.model_usage(|u| {
+                if let Some(n) = c.input_tokens {
+                    u.input_tokens = n;
+                }
+                if let Some(n) = c.output_tokens {
+                    u.output_tokens = n;
+                }
+            });
+        }
+        if let Some(r) = c.stop_reason {
+            self.stop_reason(super::common::stop_reason(r), out);
+        }
+        if let Some(m) = c.metrics {
+            self.metrics(m);
+        }
+        self.after_chunk(c.metrics.is_some(), out);
+    }
+}
+
 /// A malformed chunk as a stream error naming the chunk kind.
 pub(crate) fn bad_chunk(what: &str, e: &serde_json::Error) -> StreamError {
     StreamError::Invalid(TranslationError::new(

@@ -19,7 +19,7 @@ use crate::translation_error::TranslationError;
 use super::common::{Conv, stop_reason, text_only};
 use super::merge_into;
 use super::metrics::{InvokeMetrics, finish_total};
-use super::stream::{Emit, bad_chunk};
+use super::stream::{CompletionChunk, Emit, bad_chunk};
 
 pub(crate) fn build(
     mut conv: Conv,
@@ -109,26 +109,15 @@ pub(crate) fn parse_chunk(
     out: &mut Vec<StreamEvent>,
 ) -> Result<(), StreamError> {
     let c: ChunkW<'_> = serde_json::from_slice(bytes).map_err(|err| bad_chunk("titan", &err))?;
-    e.start(out);
-    if let Some(t) = &c.output_text {
-        e.text(t, out);
-    }
-    if c.input_tokens.is_some() || c.output_tokens.is_some() {
-        e.model_usage(|u| {
-            if let Some(n) = c.input_tokens {
-                u.input_tokens = n;
-            }
-            if let Some(n) = c.output_tokens {
-                u.output_tokens = n;
-            }
-        });
-    }
-    if let Some(r) = &c.completion_reason {
-        e.stop_reason(stop_reason(r), out);
-    }
-    if let Some(m) = &c.metrics {
-        e.metrics(m);
-    }
-    e.after_chunk(c.metrics.is_some(), out);
+    e.completion_chunk(
+        &CompletionChunk {
+            text: c.output_text.as_deref(),
+            input_tokens: c.input_tokens,
+            output_tokens: c.output_tokens,
+            stop_reason: c.completion_reason.as_deref(),
+            metrics: c.metrics.as_ref(),
+        },
+        out,
+    );
     Ok(())
 }
