@@ -46,8 +46,10 @@ use serde_json::Value;
 
 use crate::converse::json::{self, join};
 use crate::converse::{decode_b64, parse_citation, parse_usage};
+use crate::fast_json;
 use crate::model::{
     BlockDelta, BlockStart, CacheDetail, CacheTtl, Role, StopReason, Usage, b64_decode,
+    b64_decode_bytes,
 };
 use crate::translation_error::TranslationError;
 
@@ -225,7 +227,7 @@ pub fn parse(message: &Message) -> Result<BedrockEvent, TranslationError> {
     let message_type = message.header_str(":message-type").unwrap_or("event");
     match message_type {
         "event" => {
-            let event_type = message.header_str(":event-type").unwrap_or("");
+            let event_type = event_type(message);
             parse_event(event_type, message.payload()).map(|e| {
                 e.unwrap_or_else(|| BedrockEvent::Unknown {
                     message_type: message_type.to_owned(),
@@ -259,6 +261,24 @@ pub fn parse(message: &Message) -> Result<BedrockEvent, TranslationError> {
             event_type: message.header_str(":event-type").unwrap_or("").to_owned(),
             payload: message.payload().clone(),
         }),
+    }
+}
+
+/// The `:event-type` (empty if absent). The event types of Bedrock's streams are matched as
+/// bytes, which spares the UTF-8 check `header_str` would repeat on every frame.
+fn event_type(message: &Message) -> &str {
+    let Some(eventstream::HeaderValue::String(s)) = message.header(":event-type") else {
+        return "";
+    };
+    match s.as_bytes() {
+        b"contentBlockDelta" => "contentBlockDelta",
+        b"chunk" => "chunk",
+        b"contentBlockStart" => "contentBlockStart",
+        b"contentBlockStop" => "contentBlockStop",
+        b"messageStart" => "messageStart",
+        b"messageStop" => "messageStop",
+        b"metadata" => "metadata",
+        _ => s.as_str(),
     }
 }
 
@@ -432,6 +452,35 @@ fn role(s: &str, path: &str) -> Result<Role, TranslationError> {
 
 /// Parses the payload of an `event` frame; `Ok(None)` for an unknown event type.
 fn parse_event(event_type: &str, payload: &[u8]) -> Result<Option<BedrockEvent>, TranslationError> {
+    // The two shapes almost every streamed frame has, read without serde when they are plain.
+    match event_type {
+        "contentBlockDelta" => {
+            if let Some((index, text)) = fast_json::converse_text_delta(payload) {
+                return Ok(Some(BedrockEvent::ContentBlockDelta {
+                    index,
+                    delta: Some(BlockDelta::Text {
+                        text: text.to_owned(),
+                    }),
+                }));
+            }
+        }
+        "chunk" => {
+            if let Some(bytes) =
+                fast_json::chunk_bytes(payload).and_then(|b| b64_decode_bytes(b).ok())
+            {
+                return Ok(Some(BedrockEvent::Chunk { bytes }));
+            }
+        }
+        _ => {}
+    }
+    parse_event_serde(event_type, payload)
+}
+
+/// [`parse_event`] without the fast path: every payload through serde.
+fn parse_event_serde(
+    event_type: &str,
+    payload: &[u8],
+) -> Result<Option<BedrockEvent>, TranslationError> {
     let fast = match event_type {
         "messageStart" => serde_json::from_slice::<MessageStartW<'_>>(payload)
             .map_err(drop)
@@ -622,4 +671,72 @@ fn check(event_type: &str, payload: &[u8]) -> Result<(), TranslationError> {
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use crate::fast_json::near_misses;
+    use proptest::prelude::*;
+
+    /// Whenever the fast path answers, serde gives the same event.
+    fn agrees(event_type: &str, payload: &[u8]) -> bool {
+        let fast = parse_event(event_type, payload);
+        let slow = parse_event_serde(event_type, payload);
+        match (&fast, &slow) {
+            (Ok(f), Ok(s)) => assert_eq!(f, s, "{:?}", String::from_utf8_lossy(payload)),
+            // Both refuse: the error comes from the same serde path.
+            (Err(f), Err(s)) => assert_eq!(f, s),
+            _ => panic!(
+                "fast {fast:?} vs serde {slow:?} on {:?}",
+                String::from_utf8_lossy(payload)
+            ),
+        }
+        fast_took(event_type, payload)
+    }
+
+    fn fast_took(event_type: &str, payload: &[u8]) -> bool {
+        match event_type {
+            "contentBlockDelta" => fast_json::converse_text_delta(payload).is_some(),
+            _ => fast_json::chunk_bytes(payload).is_some_and(|b| b64_decode_bytes(b).is_ok()),
+        }
+    }
+
+    #[test]
+    fn canonical_payloads_take_the_fast_path_and_agree() {
+        for p in near_misses::CANONICAL {
+            let t = if p.starts_with(b"{\"bytes\"") {
+                "chunk"
+            } else {
+                "contentBlockDelta"
+            };
+            if t == "chunk" || !p.starts_with(b"{\"type\"") {
+                assert!(agrees(t, p), "{:?}", String::from_utf8_lossy(p));
+            }
+        }
+    }
+
+    #[test]
+    fn the_skipped_padding_is_not_checked_for_utf8_by_either_path() {
+        // serde skips unknown string fields without a UTF-8 check; the fast path does the same.
+        assert!(agrees(
+            "contentBlockDelta",
+            b"{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\"},\"p\":\"\xff\xfe\"}"
+        ));
+        assert!(agrees("chunk", b"{\"bytes\":\"aGk=\",\"p\":\"\xc3\"}"));
+        // A control character in it is refused by both.
+        assert!(!agrees(
+            "contentBlockDelta",
+            b"{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\"},\"p\":\"\x07\"}"
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        #[test]
+        fn fast_path_agrees_with_serde(payload in near_misses::payload()) {
+            agrees("contentBlockDelta", &payload);
+            agrees("chunk", &payload);
+        }
+    }
 }

@@ -13,6 +13,7 @@ pub mod embed;
 pub mod endpoint;
 pub mod error;
 pub mod event;
+mod fast_json;
 pub mod invoke;
 pub mod model;
 pub mod models;

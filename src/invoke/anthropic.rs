@@ -489,6 +489,26 @@ pub(crate) fn parse_chunk(
     e: &mut Emit,
     out: &mut Vec<StreamEvent>,
 ) -> Result<(), StreamError> {
+    // Nearly every chunk is a plain text delta: read it without serde (same result).
+    if let Some((index, text)) = crate::fast_json::anthropic_text_delta(bytes) {
+        e.delta(
+            index,
+            BlockDelta::Text {
+                text: text.to_owned(),
+            },
+            out,
+        );
+        return Ok(());
+    }
+    parse_chunk_serde(bytes, e, out)
+}
+
+/// [`parse_chunk`] without the fast path: every chunk through serde.
+fn parse_chunk_serde(
+    bytes: &[u8],
+    e: &mut Emit,
+    out: &mut Vec<StreamEvent>,
+) -> Result<(), StreamError> {
     let c: ChunkW<'_> =
         serde_json::from_slice(bytes).map_err(|err| bad_chunk("anthropic", &err))?;
     match c.kind.as_ref() {
@@ -597,4 +617,36 @@ pub(crate) fn parse_chunk(
         e.after_chunk(true, out);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use crate::fast_json::near_misses;
+    use proptest::prelude::*;
+
+    /// Whenever the fast path answers, the serde path emits the same events.
+    fn agrees(payload: &[u8]) -> bool {
+        let (mut fast_emit, mut slow_emit) = (Emit::default(), Emit::default());
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let f = parse_chunk(payload, &mut fast_emit, &mut fast);
+        let s = parse_chunk_serde(payload, &mut slow_emit, &mut slow);
+        let text = String::from_utf8_lossy(payload);
+        assert_eq!(f, s, "{text:?}");
+        assert_eq!(fast, slow, "{text:?}");
+        crate::fast_json::anthropic_text_delta(payload).is_some()
+    }
+
+    #[test]
+    fn a_text_delta_takes_the_fast_path_and_agrees() {
+        assert!(agrees(near_misses::CANONICAL[3]));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        #[test]
+        fn fast_path_agrees_with_serde(payload in near_misses::payload()) {
+            agrees(&payload);
+        }
+    }
 }

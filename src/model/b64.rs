@@ -24,9 +24,18 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 
 /// Decodes standard base64 (padded or not).
 pub(crate) fn decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    STANDARD.decode(s.as_bytes()).or_else(|e| {
+    decode_bytes(s.as_bytes())
+}
+
+/// [`decode`] over raw bytes (anything that is not base64, non-ASCII included, is an error).
+pub(crate) fn decode_bytes(s: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
+    STANDARD.decode(s).or_else(|e| {
+        let unpadded = s
+            .iter()
+            .rposition(|&c| c != b'=')
+            .map_or(&[][..], |last| s.get(..=last).unwrap_or_default());
         base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(s.trim_end_matches('=').as_bytes())
+            .decode(unpadded)
             .map_err(|_| e)
     })
 }

@@ -24,7 +24,9 @@ mod request;
 mod response;
 mod stream;
 
-pub(crate) use b64::{decode as b64_decode, encode as b64_encode};
+pub(crate) use b64::{
+    decode as b64_decode, decode_bytes as b64_decode_bytes, encode as b64_encode,
+};
 pub use content::{
     CacheTtl, Citation, ContentPart, Document, DocumentFormat, DocumentSource, ImageFormat,
     MediaSource, Message, Role, ToolResultContent, VideoFormat,
