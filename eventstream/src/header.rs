@@ -48,45 +48,109 @@ pub const MAX_VALUE_LEN: usize = 65535;
 /// assert_eq!(s.as_str(), "messageStart");
 /// assert!(StrBytes::try_from(bytes::Bytes::from_static(b"\xff")).is_err());
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct StrBytes(Bytes);
+#[derive(Clone)]
+pub struct StrBytes(Repr);
+
+/// How the string is held: a `'static` str (the well-known header names and values, and
+/// [`StrBytes::from_static`]), which [`StrBytes::as_str`] returns without a UTF-8 check, or
+/// validated bytes (a slice of the decoded frame, when decoded).
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Bytes),
+}
+
+impl Default for StrBytes {
+    fn default() -> Self {
+        StrBytes(Repr::Static(""))
+    }
+}
 
 impl StrBytes {
     /// A string from a `'static` str, without copying.
     pub const fn from_static(s: &'static str) -> Self {
-        StrBytes(Bytes::from_static(s.as_bytes()))
+        StrBytes(Repr::Static(s))
     }
 
     /// The string.
     pub fn as_str(&self) -> &str {
-        // The bytes were validated when this value was built, so this never fails; validating
-        // again is the price of `#![forbid(unsafe_code)]` (names and values are short).
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        match &self.0 {
+            Repr::Static(s) => s,
+            // The bytes were validated when this value was built, so this never fails;
+            // validating again is the price of `#![forbid(unsafe_code)]` (strings are short).
+            Repr::Shared(b) => core::str::from_utf8(b).unwrap_or_default(),
+        }
+    }
+
+    /// The string, if it is a `'static` one (a well-known header name or value, or made by
+    /// [`StrBytes::from_static`]).
+    pub fn as_static(&self) -> Option<&'static str> {
+        match self.0 {
+            Repr::Static(s) => Some(s),
+            Repr::Shared(_) => None,
+        }
     }
 
     /// The UTF-8 bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Static(s) => s.as_bytes(),
+            Repr::Shared(b) => b,
+        }
     }
 
-    /// The underlying [`Bytes`] (a slice of the decoded frame when decoded).
-    pub fn as_raw(&self) -> &Bytes {
-        &self.0
+    /// The string as [`Bytes`] (a slice of the decoded frame when decoded, unless well-known;
+    /// no copy either way).
+    pub fn to_bytes(&self) -> Bytes {
+        match &self.0 {
+            Repr::Static(s) => Bytes::from_static(s.as_bytes()),
+            Repr::Shared(b) => b.clone(),
+        }
     }
 
-    /// Gives back the underlying [`Bytes`].
+    /// Gives back the string as [`Bytes`] (no copy).
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        match self.0 {
+            Repr::Static(s) => Bytes::from_static(s.as_bytes()),
+            Repr::Shared(b) => b,
+        }
     }
 
     /// Length in bytes.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
     /// Whether the string is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_bytes().is_empty()
+    }
+}
+
+// Equality, order and hashing are the string's, however it is held.
+impl PartialEq for StrBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for StrBytes {}
+
+impl PartialOrd for StrBytes {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for StrBytes {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl core::hash::Hash for StrBytes {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
@@ -107,7 +171,7 @@ impl TryFrom<Bytes> for StrBytes {
 
     fn try_from(bytes: Bytes) -> Result<Self, NotUtf8> {
         match core::str::from_utf8(&bytes) {
-            Ok(_) => Ok(StrBytes(bytes)),
+            Ok(_) => Ok(StrBytes(Repr::Shared(bytes))),
             Err(_) => Err(NotUtf8),
         }
     }
@@ -115,13 +179,13 @@ impl TryFrom<Bytes> for StrBytes {
 
 impl From<&str> for StrBytes {
     fn from(s: &str) -> Self {
-        StrBytes(Bytes::copy_from_slice(s.as_bytes()))
+        StrBytes(Repr::Shared(Bytes::copy_from_slice(s.as_bytes())))
     }
 }
 
 impl From<String> for StrBytes {
     fn from(s: String) -> Self {
-        StrBytes(Bytes::from(s))
+        StrBytes(Repr::Shared(Bytes::from(s)))
     }
 }
 
@@ -444,13 +508,16 @@ pub(crate) fn parse_block(
             TYPE_BYTE_ARRAY | TYPE_STRING => {
                 let len = u16::from_be_bytes(cursor.array().ok_or_else(out_of_bounds)?);
                 let range = cursor.take(usize::from(len)).ok_or_else(out_of_bounds)?;
-                let raw = frame.slice(range);
                 if type_code == TYPE_STRING {
-                    HeaderValue::String(
-                        StrBytes::try_from(raw).map_err(|_| fail(HeaderProblem::StringNotUtf8))?,
-                    )
+                    match block.get(range.clone()).and_then(well_known_value) {
+                        Some(known) => HeaderValue::String(known),
+                        None => HeaderValue::String(
+                            StrBytes::try_from(frame.slice(range))
+                                .map_err(|_| fail(HeaderProblem::StringNotUtf8))?,
+                        ),
+                    }
                 } else {
-                    HeaderValue::ByteArray(raw)
+                    HeaderValue::ByteArray(frame.slice(range))
                 }
             }
             _ => return Err(fail(HeaderProblem::UnknownValueType { type_code })),
@@ -462,23 +529,34 @@ pub(crate) fn parse_block(
 }
 
 /// The header names every frame of a typical stream repeats, as static strings: decoding them
-/// costs neither a reference count on the frame nor a UTF-8 check.
-const WELL_KNOWN_NAMES: [&str; 8] = [
-    ":event-type",
-    ":content-type",
-    ":message-type",
-    ":exception-type",
-    ":error-code",
-    ":error-message",
-    ":date",
-    ":chunk-signature",
-];
-
+/// costs neither a reference count on the frame nor a UTF-8 check (nor one in `as_str`).
 fn well_known_name(raw: &[u8]) -> Option<StrBytes> {
-    WELL_KNOWN_NAMES
-        .iter()
-        .find(|name| name.as_bytes() == raw)
-        .map(|name| StrBytes::from_static(name))
+    let name = match raw {
+        b":event-type" => ":event-type",
+        b":content-type" => ":content-type",
+        b":message-type" => ":message-type",
+        b":exception-type" => ":exception-type",
+        b":error-code" => ":error-code",
+        b":error-message" => ":error-message",
+        b":date" => ":date",
+        b":chunk-signature" => ":chunk-signature",
+        _ => return None,
+    };
+    Some(StrBytes::from_static(name))
+}
+
+/// The string header values every frame of an AWS event stream repeats (the `:message-type`
+/// values and the usual `:content-type`), as static strings, for the same reason. Event and
+/// exception types belong to the service and stay slices of the frame.
+fn well_known_value(raw: &[u8]) -> Option<StrBytes> {
+    let value = match raw {
+        b"event" => "event",
+        b"exception" => "exception",
+        b"error" => "error",
+        b"application/json" => "application/json",
+        _ => return None,
+    };
+    Some(StrBytes::from_static(value))
 }
 
 /// A bounds-checked reader over the header block (`block` ends where the header block ends).

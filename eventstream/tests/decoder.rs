@@ -50,7 +50,18 @@ fn decoding_one_pushed_bytes_is_zero_copy() {
             assert_eq!(within(name, &buffer), header.name() == "bin");
             match header.value() {
                 HeaderValue::String(s) => {
-                    assert!(within(s.as_bytes(), &buffer), "string was copied");
+                    // Values are slices, except the well-known ones (`event`,
+                    // `application/json`, ...), which are static strings.
+                    assert_eq!(
+                        within(s.as_bytes(), &buffer),
+                        s.as_static().is_none(),
+                        "string was copied: {s:?}"
+                    );
+                    assert_eq!(
+                        s.as_static().is_some(),
+                        matches!(s.as_str(), "event" | "application/json"),
+                        "{s:?}"
+                    );
                 }
                 HeaderValue::ByteArray(b) => assert!(within(b, &buffer), "bytes were copied"),
                 other => panic!("unexpected {other:?}"),
@@ -559,4 +570,33 @@ fn tiny_pushed_chunks_are_coalesced_and_big_ones_queued() {
     let message = decoder.next_message().unwrap().unwrap();
     assert_eq!(message, sample(&[9; 64]));
     decoder.finish().unwrap();
+}
+
+#[test]
+fn a_static_string_equals_hashes_and_orders_like_a_copied_one() {
+    use eventstream::StrBytes;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    let hash = |s: &StrBytes| {
+        let mut h = DefaultHasher::new();
+        s.hash(&mut h);
+        h.finish()
+    };
+    let (a, b) = (StrBytes::from_static("event"), StrBytes::from("event"));
+    assert_eq!(a, b);
+    assert_eq!(hash(&a), hash(&b));
+    assert_eq!(a.as_static(), Some("event"));
+    assert_eq!(b.as_static(), None);
+    assert_eq!(
+        StrBytes::from_static("a").cmp(&StrBytes::from("b")),
+        std::cmp::Ordering::Less
+    );
+    assert!(StrBytes::from_static("event") != StrBytes::from(String::from("events")));
+
+    // Decoded: the well-known value is static, and equal to what was encoded.
+    let wire = sample(b"{}").to_bytes().unwrap();
+    let (m, _) = frame::decode(&Bytes::from(wire)).unwrap();
+    let v = m.header(":message-type").unwrap();
+    assert_eq!(v, &HeaderValue::string("event"));
+    assert_eq!(m.header_str(":event-type"), Some("chunk"));
 }
