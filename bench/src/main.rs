@@ -1,9 +1,15 @@
 //! Side-by-side harness: bedrock-wire against the official `aws-sdk-bedrockruntime`, on the
 //! same loopback replay server and the same synthetic responses.
 //!
-//! `bench --lib ours|sdk|raw --workload 1|2|3|4 [--runs N]` runs one library in this process
+//! Built twice (see `Cargo.toml`): `bench-ours` (feature `ours`: bedrock-wire, the replay server
+//! and the `raw` baseline) and `bench-sdk` (feature `sdk`: the official SDK only), so neither
+//! library's code or data is in the other's process.
+//!
+//! `bench-ours --lib ours|raw --workload 1|2|3|4 [--runs N]` and
+//! `bench-sdk --lib sdk --workload N [--runs N] [--server PATH]` run one library in this process
 //! (so CPU time, peak RSS and allocation counts belong to that library alone) against a replay
-//! server it spawns as a child process (`bench serve`). It prints one JSON line of medians.
+//! server spawned as a child process (`bench-ours serve`; the SDK binary finds `bench-ours` next
+//! to itself unless `--server` says where). Each prints one JSON line of medians.
 //! `raw` is the baseline: a pre-signed request written on a bare TCP socket, timing the
 //! server's own time to first byte.
 
@@ -11,16 +17,25 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
+#[cfg(feature = "ours")]
 use base64::Engine as _;
+#[cfg(feature = "ours")]
 use bedrock_wire::eventstream::{HeaderValue, Message};
+#[cfg(feature = "ours")]
 use bedrock_wire::replay::{
-    CannedResponse, DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, Exchange, Faults, Matcher,
-    Operation, ReplayConfig, ReplayServer,
+    CannedResponse, Exchange, Faults, Matcher, Operation, ReplayConfig, ReplayServer,
 };
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[cfg(not(any(feature = "ours", feature = "sdk")))]
+compile_error!("build with --features ours or --features sdk (bench/run.sh builds both)");
+
+/// The replay server's demo credentials (`bedrock_wire::replay::DEMO_*`), repeated here so the
+/// SDK binary does not link bedrock-wire. A mismatch shows as rejected (non-200) requests.
+const DEMO_ACCESS_KEY_ID: &str = "AKIDREPLAYDEMO";
+const DEMO_SECRET_ACCESS_KEY: &str = "replay/demo/secret/key/not/a/real/one";
 
 // ---------------------------------------------------------------- counting allocator
 
@@ -95,13 +110,33 @@ fn vm_hwm_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// The resident set now, broken down (`VmRSS`, `RssAnon`, `RssFile` in KiB, from
+/// `/proc/self/status`), to tell code pages from heap.
+fn rss_now() -> serde_json::Value {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+            .unwrap_or(0)
+    };
+    json!({"vm_rss_kb": field("VmRSS:"), "anon_kb": field("RssAnon:"), "file_kb": field("RssFile:")})
+}
+
 // ---------------------------------------------------------------- workloads (server side)
 
 const DELTAS: usize = 2_000;
 const CONCURRENT: usize = 100;
 const CONVERSE_MODEL: &str = "us.amazon.nova-micro-v1:0";
 const INVOKE_MODEL: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
+/// Frames on the wire per stream: workload 1 (messageStart, the deltas, contentBlockStop,
+/// messageStop, metadata) and workload 4 (message_start, content_block_start, the deltas,
+/// content_block_stop, message_delta, message_stop). The server-side builders assert these.
+const W1_FRAMES: usize = DELTAS + 4;
+const W4_FRAMES: usize = DELTAS + 5;
 
+#[cfg(feature = "ours")]
 fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
     Message::new(payload.to_string().into_bytes())
         .with_header(":event-type", HeaderValue::string(event_type))
@@ -112,6 +147,7 @@ fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
 }
 
 /// Workload 1: ConverseStream, 2,000 small text deltas (plus start/stop/metadata).
+#[cfg(feature = "ours")]
 fn converse_stream_body() -> (Vec<u8>, usize) {
     let mut out = frame(
         "messageStart",
@@ -142,6 +178,7 @@ fn converse_stream_body() -> (Vec<u8>, usize) {
 }
 
 /// Workload 2: a Converse response of about 50 KB.
+#[cfg(feature = "ours")]
 fn converse_body() -> Vec<u8> {
     let mut text = String::new();
     let mut i = 0;
@@ -161,12 +198,14 @@ fn converse_body() -> Vec<u8> {
     .into_bytes()
 }
 
+#[cfg(feature = "ours")]
 fn chunk(event: &serde_json::Value) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD.encode(event.to_string());
     frame("chunk", &json!({"bytes": b64, "p": "abcdefghijklmnop"}))
 }
 
 /// Workload 4: InvokeModelWithResponseStream, Anthropic Messages events, 2,000 text deltas.
+#[cfg(feature = "ours")]
 fn invoke_stream_body() -> (Vec<u8>, usize) {
     let mut out = chunk(&json!({"type": "message_start", "message": {
         "id": "msg_bdrk_01UgUptJTW7LFg8dn1kcyjpz", "type": "message", "role": "assistant",
@@ -184,6 +223,7 @@ fn invoke_stream_body() -> (Vec<u8>, usize) {
     (out, DELTAS + 5)
 }
 
+#[cfg(feature = "ours")]
 fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
     Exchange {
         name: name.into(),
@@ -202,13 +242,17 @@ fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
     }
 }
 
+#[cfg(feature = "ours")]
 async fn serve() {
+    let w1 = converse_stream_body();
+    let w4 = invoke_stream_body();
+    assert_eq!((w1.1, w4.1), (W1_FRAMES, W4_FRAMES), "frame counts");
     let config = ReplayConfig {
         exchanges: vec![
             exchange(
                 "w1",
                 Operation::ConverseStream,
-                CannedResponse::event_stream(converse_stream_body().0),
+                CannedResponse::event_stream(w1.0),
             ),
             exchange(
                 "w2",
@@ -222,7 +266,7 @@ async fn serve() {
             exchange(
                 "w4",
                 Operation::InvokeWithResponseStream,
-                CannedResponse::event_stream(invoke_stream_body().0),
+                CannedResponse::event_stream(w4.0),
             ),
         ],
         ..ReplayConfig::default()
@@ -256,8 +300,10 @@ async fn serve() {
 /// One measured call: (time to first event, events seen).
 type Outcome = (Duration, usize);
 
+#[cfg(feature = "ours")]
 mod ours {
     use super::*;
+    use bedrock_wire::replay::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};
     use bedrock_wire::client::{Client, Env};
     use bedrock_wire::model::ChatRequest;
 
@@ -329,6 +375,7 @@ mod ours {
     }
 }
 
+#[cfg(feature = "sdk")]
 mod sdk {
     use super::*;
     use aws_config::{BehaviorVersion, Region};
@@ -455,9 +502,12 @@ mod sdk {
     }
 }
 
+#[cfg(feature = "ours")]
 mod raw {
     use super::*;
     use bedrock_wire::sigv4;
+    use std::time::SystemTime;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// A signed HTTP/1.1 request (with `connection: close`) for this workload.
     pub fn request(endpoint: &str, workload: u8) -> (String, Vec<u8>) {
@@ -533,23 +583,32 @@ struct Sample {
 }
 
 enum Lib {
+    #[cfg(feature = "ours")]
     Ours(bedrock_wire::client::Client),
+    #[cfg(feature = "sdk")]
     Sdk(aws_sdk_bedrockruntime::Client),
+    #[cfg(feature = "ours")]
     Raw(String),
 }
 
 async fn one(lib: &Lib, workload: u8) -> Outcome {
     match lib {
+        #[cfg(feature = "ours")]
         Lib::Ours(c) => ours::run(c, workload).await,
+        #[cfg(feature = "sdk")]
         Lib::Sdk(c) => sdk::run(c, workload).await,
+        #[cfg(feature = "ours")]
         Lib::Raw(e) => raw::run(e, workload).await,
     }
 }
 
 fn lib_handle(lib: &Lib) -> Lib {
     match lib {
+        #[cfg(feature = "ours")]
         Lib::Ours(c) => Lib::Ours(c.clone()),
+        #[cfg(feature = "sdk")]
         Lib::Sdk(c) => Lib::Sdk(c.clone()),
+        #[cfg(feature = "ours")]
         Lib::Raw(e) => Lib::Raw(e.clone()),
     }
 }
@@ -604,6 +663,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    #[cfg(feature = "ours")]
     if args.get(1).map(String::as_str) == Some("serve") {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -625,12 +685,23 @@ fn main() {
         .unwrap_or(2);
 
     // The replay server runs in a child process so its CPU time and memory are not counted here.
-    let mut child = Command::new(std::env::current_exe().expect("current exe"))
+    let server = arg(&args, "--server").map_or_else(
+        || {
+            let me = std::env::current_exe().expect("current exe");
+            if cfg!(feature = "ours") {
+                me
+            } else {
+                me.with_file_name("bench-ours")
+            }
+        },
+        std::path::PathBuf::from,
+    );
+    let mut child = Command::new(&server)
         .arg("serve")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("spawn replay server");
+        .unwrap_or_else(|e| panic!("spawn replay server {}: {e}", server.display()));
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
@@ -644,15 +715,19 @@ fn main() {
         .build()
         .expect("runtime");
     let frames_per_stream = match workload {
-        1 | 3 => converse_stream_body().1,
-        4 => invoke_stream_body().1,
+        1 | 3 => W1_FRAMES,
+        4 => W4_FRAMES,
         _ => 1,
     } as u64;
     let samples: Vec<Sample> = rt.block_on(async {
         let handle = match lib.as_str() {
+            #[cfg(feature = "sdk")]
             "sdk" => Lib::Sdk(sdk::client(&endpoint).await),
+            #[cfg(feature = "ours")]
             "raw" => Lib::Raw(endpoint.clone()),
-            _ => Lib::Ours(ours::client(&endpoint)),
+            #[cfg(feature = "ours")]
+            "ours" => Lib::Ours(ours::client(&endpoint)),
+            other => panic!("this binary does not contain --lib {other}"),
         };
         for _ in 0..warmup {
             sample(&handle, workload).await;
@@ -668,6 +743,25 @@ fn main() {
         );
         out
     });
+    if std::env::var_os("BENCH_SMAPS").is_some() {
+        // Resident KiB per mapped file (or [heap]/[stack]/anonymous), largest first.
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+        let mut per: std::collections::BTreeMap<String, u64> = Default::default();
+        let mut name = String::new();
+        for l in smaps.lines() {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.first().is_some_and(|a| a.contains('-') && !a.ends_with(':')) {
+                name = f.get(5).map_or("[anon]", |v| v).to_string() + " " + f.get(1).unwrap_or(&"");
+            } else if f.first() == Some(&"Rss:") {
+                *per.entry(name.clone()).or_default() += f[1].parse::<u64>().unwrap_or(0);
+            }
+        }
+        let mut v: Vec<_> = per.into_iter().filter(|e| e.1 > 0).collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.1));
+        for (n, kb) in v {
+            eprintln!("{kb:>8} KiB  {n}");
+        }
+    }
     drop(child.stdin.take());
     let _ = child.wait();
 
@@ -687,6 +781,7 @@ fn main() {
             "allocs_per_event": (allocs as f64) / (frames as f64),
             "events_seen": get(|s| s.events),
             "rss_kb": vm_hwm_kb(),
+            "rss_now": rss_now(),
             "live_heap_kb_after_runs": LIVE_AFTER.load(Ordering::Relaxed) / 1024,
             "peak_live_heap_kb": PEAK_LIVE.load(Ordering::Relaxed) / 1024,
             "open_fds_after_runs": OPEN_FDS.load(Ordering::Relaxed),
