@@ -4,7 +4,7 @@
 //! canonical request, the event-stream hashes, the four HMACs of key derivation, and the HMAC of
 //! the string to sign (with a pre-keyed state kept in the [`SigningKey`](crate::SigningKey)).
 //!
-//! - With the default cargo feature `sha2`, [`Crypto::SHA2`] is built in (HMAC on `sha2`'s
+//! - With the default cargo feature `sha2`, `Crypto::SHA2` is built in (HMAC on `sha2`'s
 //!   block function, SHA-NI where the CPU has it) and is what
 //!   [`SigningSettings::crypto`](crate::SigningSettings::crypto) `None` means.
 //! - With `default-features = false` this crate has no hash code of its own: implement
@@ -126,7 +126,7 @@ impl Crypto {
     }
 
     /// The backend used when [`SigningSettings::crypto`](crate::SigningSettings::crypto) is
-    /// `None`: [`Crypto::SHA2`] with the `sha2` feature, none without it.
+    /// `None`: `Crypto::SHA2` with the `sha2` feature, none without it.
     pub const fn builtin() -> Option<Crypto> {
         #[cfg(any(feature = "sha2", test))]
         {

@@ -56,7 +56,7 @@ impl SigningKey {
         Self::derive_with(Crypto::SHA2, secret, date, region, service)
     }
 
-    /// [`derive`](Self::derive) with the given SHA-256/HMAC backend.
+    /// `derive` with the given SHA-256/HMAC backend.
     pub fn derive_with(
         crypto: Crypto,
         secret: &str,

@@ -61,7 +61,7 @@ pub struct SigningSettings {
     /// [`DEFAULT_EXCLUDED_HEADERS`].
     pub excluded_headers: Vec<Cow<'static, str>>,
     /// Where SHA-256 and HMAC-SHA256 come from. Default `None`: the built-in
-    /// [`Crypto::SHA2`] (cargo feature `sha2`, on by default); without that feature, signing
+    /// `Crypto::SHA2` (cargo feature `sha2`, on by default); without that feature, signing
     /// with `None` fails with [`Error::NoCrypto`](crate::Error::NoCrypto) (the `*_with_key`
     /// functions then use the key's backend).
     pub crypto: Option<Crypto>,

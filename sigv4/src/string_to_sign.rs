@@ -38,7 +38,7 @@ pub fn string_to_sign(
     string_to_sign_with(Crypto::SHA2, amz_date, region, service, canonical_request)
 }
 
-/// [`string_to_sign`] with the canonical request hashed by `crypto`.
+/// `string_to_sign` with the canonical request hashed by `crypto`.
 pub fn string_to_sign_with(
     crypto: Crypto,
     amz_date: &str,
