@@ -254,7 +254,7 @@ fn minted_key_is_a_verifiable_presigned_url() {
             region: "eu-central-1",
             service: "bedrock",
             time: time::OffsetDateTime::from(t0()),
-            settings: sigv4::SigningSettings::default(),
+            settings: bedrock_wire::crypto::signing_settings(),
         },
         &creds,
         Duration::from_secs(43_200),

@@ -266,7 +266,7 @@ async fn assume_role_with_source_profile_is_signed_with_our_signer() {
             region: "eu-west-1",
             service: "sts",
             time: sigv4::parse_amz_date(amz_date).expect("date"),
-            settings: sigv4::SigningSettings::default(),
+            settings: bedrock_wire::crypto::signing_settings(),
         },
         &sigv4::Credentials::new("AKIDBASE", "base-secret", None),
     )

@@ -45,7 +45,7 @@ fn sign(endpoint: &str, path: &str, body: &[u8], secret: &str, at: SystemTime) -
             region: "us-east-1",
             service: "bedrock",
             time: time::OffsetDateTime::from(at),
-            settings: sigv4::SigningSettings::default(),
+            settings: bedrock_wire::crypto::signing_settings(),
         },
         &creds,
     )

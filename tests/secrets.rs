@@ -118,7 +118,8 @@ async fn debug_of_every_type_holding_a_secret_is_redacted() {
     let time = time::OffsetDateTime::from(t0());
     show(
         "sigv4::SigningKey",
-        debug_both(&sigv4::SigningKey::derive(
+        debug_both(&sigv4::SigningKey::derive_with(
+            bedrock_wire::crypto::CRYPTO,
             SECRET,
             time.date(),
             "us-east-1",
@@ -136,7 +137,7 @@ async fn debug_of_every_type_holding_a_secret_is_redacted() {
         region: "us-east-1",
         service: "bedrock",
         time,
-        settings: sigv4::SigningSettings::default(),
+        settings: bedrock_wire::crypto::signing_settings(),
     };
     show("sigv4::SignableRequest", debug_both(&req));
     let out = sigv4::sign(&req, &params, &c).expect("sign");

@@ -180,7 +180,7 @@ pub(crate) fn sign(
         region: &input.region,
         service: &input.service,
         time: input.time,
-        settings: bedrock_wire::sigv4::SigningSettings::default(),
+        settings: bedrock_wire::crypto::signing_settings(),
     };
     bedrock_wire::sigv4::sign(&request, &params, creds)
         .map_err(|e| Failure::op(format!("cannot sign the request: {e}")))

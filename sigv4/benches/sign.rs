@@ -9,6 +9,11 @@
 //! - `hashing floor`: the hashing no signer can avoid (SHA-256 of the body, SHA-256 of a
 //!   canonical-request-sized buffer, one HMAC).
 //!
+//! The `sigv4 *` cases use the built-in `sha2` backend (`SigningSettings::crypto` `None`); each
+//! has a `(ring)` twin using a backend on `ring` (the one bedrock-wire signs with is the same
+//! code, in `src/crypto.rs`; here it comes from `tests/support`), measured in the same run, and
+//! `hashing floor (ring)` is the floor with ring's SHA-256 and HMAC.
+//!
 //! Each is measured twice: `sign_converse_stream/*` in wall time (criterion's default), and
 //! `sign_converse_stream_cpu/*` in the benchmark thread's CPU time, which other processes
 //! competing for the CPU (a shared 2-core machine) do not inflate.
@@ -24,6 +29,9 @@ use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, UNIX_EPOCH};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 const AKID: &str = "ASIAEXAMPLEEXAMPLE12";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -68,6 +76,17 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         body: sigv4::SignableBody::Bytes(&body),
     };
     let key = sigv4::SigningKey::derive(SECRET, time.date(), "us-east-1", "bedrock");
+    let ring = sigv4::crypto::Crypto::new(&support::RING);
+    let ring_creds = sigv4::Credentials::new(AKID, SECRET, Some(TOKEN.to_string()));
+    let ring_params = sigv4::SigningParams {
+        settings: sigv4::SigningSettings {
+            crypto: Some(ring),
+            ..sigv4::SigningSettings::default()
+        },
+        ..params.clone()
+    };
+    let ring_key =
+        sigv4::SigningKey::derive_with(ring, SECRET, time.date(), "us-east-1", "bedrock");
 
     // The official crate, same request.
     let identity =
@@ -96,6 +115,8 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     .expect("request");
     let theirs = aws_sigv4::http_request::sign(aws_req, &aws_params).expect("sign");
     assert_eq!(ours.signature, theirs.signature());
+    let ours_ring = sigv4::sign(&req, &ring_params, &ring_creds).expect("sign");
+    assert_eq!(ours_ring.signature, ours.signature);
     let creq_len = ours.canonical_request.len();
     let sts = ours.string_to_sign.clone();
 
@@ -108,9 +129,38 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
                 .expect("sign")
         });
     });
+    group.bench_function("sigv4 derive + sign (cold) (ring)", |b| {
+        b.iter(|| {
+            let key = sigv4::SigningKey::derive_with(
+                ring,
+                black_box(SECRET),
+                time.date(),
+                "us-east-1",
+                "bedrock",
+            );
+            sigv4::sign_with_key(
+                black_box(&req),
+                black_box(&ring_params),
+                AKID,
+                Some(TOKEN),
+                &key,
+            )
+            .expect("sign")
+        });
+    });
     group.bench_function("sigv4 sign", |b| {
         b.iter(|| {
             sigv4::sign(black_box(&req), black_box(&params), black_box(&creds)).expect("sign")
+        });
+    });
+    group.bench_function("sigv4 sign (ring)", |b| {
+        b.iter(|| {
+            sigv4::sign(
+                black_box(&req),
+                black_box(&ring_params),
+                black_box(&ring_creds),
+            )
+            .expect("sign")
         });
     });
     group.bench_function("aws-sigv4", |b| {
@@ -137,6 +187,18 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
             .expect("sign")
         });
     });
+    group.bench_function("sigv4 cached key (ring)", |b| {
+        b.iter(|| {
+            sigv4::sign_with_key(
+                black_box(&req),
+                black_box(&ring_params),
+                AKID,
+                Some(TOKEN),
+                black_box(&ring_key),
+            )
+            .expect("sign")
+        });
+    });
     let creq_buf = vec![b'a'; creq_len];
     group.bench_function("hashing floor", |b| {
         b.iter(|| {
@@ -146,6 +208,14 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
                 <Hmac<Sha256> as Mac>::new_from_slice(black_box(key.as_bytes())).expect("hmac");
             mac.update(black_box(sts.as_bytes()));
             (body_hash, creq_hash, mac.finalize().into_bytes())
+        });
+    });
+    group.bench_function("hashing floor (ring)", |b| {
+        b.iter(|| {
+            let body_hash = ring.sha256(black_box(&body));
+            let creq_hash = ring.sha256(black_box(&creq_buf));
+            let mac = ring.hmac_sha256(black_box(key.as_bytes()), black_box(sts.as_bytes()));
+            (body_hash, creq_hash, mac)
         });
     });
     group.finish();

@@ -1,5 +1,6 @@
 //! Who signs: SigV4 credentials or a Bedrock bearer API key, both with redacting `Debug`.
 
+use crate::crypto::Crypto;
 use crate::key::SigningKey;
 use crate::sign::{SignableRequest, SigningOutput, SigningParams, sign};
 use crate::{Error, canonical::check_header_value_bytes};
@@ -81,15 +82,22 @@ impl Credentials {
         self.key_cache.lock().ok().and_then(|guard| guard.clone())
     }
 
-    /// The signing key for the scope date `YYYYMMDD`, region and service: the remembered one if
-    /// it matches, else a freshly derived one (which is then remembered).
-    pub(crate) fn signing_key(&self, date: &str, region: &str, service: &str) -> Arc<SigningKey> {
+    /// The signing key for the scope date `YYYYMMDD`, region and service, made with `crypto`:
+    /// the remembered one if it matches, else a freshly derived one (which is then remembered).
+    pub(crate) fn signing_key(
+        &self,
+        crypto: Crypto,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Arc<SigningKey> {
         if let Some(key) = self.cached_key() {
-            if key.check_scope(date, region, service).is_ok() {
+            if key.crypto() == crypto && key.check_scope(date, region, service).is_ok() {
                 return key;
             }
         }
         let key = Arc::new(SigningKey::derive_for(
+            crypto,
             &self.secret_access_key,
             date,
             region,

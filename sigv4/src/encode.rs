@@ -151,6 +151,21 @@ pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
     out.push_str(std::str::from_utf8(&hex_digest(bytes)).unwrap_or_default());
 }
 
+/// Lowercase hex of any bytes (e.g. a digest), as a new string.
+///
+/// ```
+/// assert_eq!(sigv4::encode::hex(&[0x00, 0xab, 0xff]), "00abff");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
 /// Lowercase hex of a 32-byte digest as a new string.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> String {
     let mut out = String::with_capacity(64);
@@ -205,6 +220,9 @@ mod tests {
         }
         digest[0] = 0xAB;
         assert_eq!(hex32(&digest), hex::encode(digest));
+        assert_eq!(super::hex(&digest), hex::encode(digest));
+        assert_eq!(super::hex(&digest[..5]), hex::encode(&digest[..5]));
+        assert_eq!(super::hex(&[]), "");
         assert!(hex32(&digest).starts_with("ab"));
     }
 }

@@ -82,6 +82,9 @@ pub enum Error {
     },
     /// The prior signature of an event-stream message is not 64 lowercase hex digits.
     InvalidPriorSignature,
+    /// No SHA-256/HMAC backend: the crate was built without its `sha2` feature and
+    /// [`SigningSettings::crypto`](crate::SigningSettings::crypto) is `None`.
+    NoCrypto,
 }
 
 impl fmt::Display for Error {
@@ -135,6 +138,9 @@ impl fmt::Display for Error {
             Error::InvalidPriorSignature => {
                 f.write_str("invalid prior signature: expected 64 lowercase hex digits")
             }
+            Error::NoCrypto => f.write_str(
+                "no SHA-256/HMAC backend: set SigningSettings::crypto or enable the `sha2` feature",
+            ),
         }
     }
 }

@@ -22,7 +22,6 @@ use crate::date::AmzDate;
 use crate::encode::{hex32, push_hex};
 use crate::key::SigningKey;
 use crate::string_to_sign::push_scope;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 /// The algorithm line of an event's string to sign.
@@ -100,7 +99,7 @@ fn encode_date_header(millis: i64) -> [u8; DATE_HEADER_LEN] {
 ///   signature of the HTTP request that opened the stream (64 lowercase hex digits).
 /// - `time`: the signing time; sub-seconds are dropped, and the `:date` header carries it.
 /// - `key`: the signing key of the stream, which must be for the UTC day of `time` (the region
-///   and service are the key's).
+///   and service are the key's; so is the SHA-256/HMAC backend, [`SigningKey::crypto`]).
 ///
 /// ```
 /// use sigv4::{SigningKey, sign_event_message};
@@ -141,12 +140,10 @@ pub fn sign_event_message(
     sts.push('\n');
     sts.push_str(prior_signature);
     sts.push('\n');
-    push_hex(
-        &mut sts,
-        &Sha256::digest(encode_date_header(date_millis)).into(),
-    );
+    let crypto = key.crypto();
+    push_hex(&mut sts, &crypto.sha256(&encode_date_header(date_millis)));
     sts.push('\n');
-    push_hex(&mut sts, &Sha256::digest(message).into());
+    push_hex(&mut sts, &crypto.sha256(message));
 
     let signature_bytes = key.sign_bytes(sts.as_bytes());
     Ok(EventSignature {

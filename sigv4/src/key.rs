@@ -7,114 +7,15 @@
 //! kSigning = HMAC(kService, "aws4_request")
 //! ```
 //!
-//! A [`SigningKey`] also keeps an HMAC state already keyed with `kSigning`, so signing with it
-//! costs one HMAC over the string to sign and nothing else.
+//! A [`SigningKey`] also keeps an HMAC state already keyed with `kSigning` (made by its
+//! [`Crypto`] backend), so signing with it costs one HMAC over the string to sign and nothing
+//! else.
 
+use crate::crypto::{Crypto, HmacKey};
 use crate::date::scope_date;
-use sha2::digest::generic_array::GenericArray;
-use sha2::{Digest, Sha256, compress256};
 use std::fmt;
+use std::sync::Arc;
 use time::Date;
-
-/// SHA-256's initial state (FIPS 180-4, 5.3.3).
-const H0: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-
-/// HMAC-SHA256 (RFC 2104) with the key already absorbed: the SHA-256 states after the
-/// `key ^ ipad` and `key ^ opad` blocks. Computing a MAC from here costs the message's blocks
-/// plus one block for the outer hash, with no buffering layer in between (the `sha2` block
-/// function is called directly, so SHA-NI is used where the CPU has it).
-#[derive(Clone)]
-pub(crate) struct Hmac256 {
-    inner: [u32; 8],
-    outer: [u32; 8],
-}
-
-impl Hmac256 {
-    /// Absorbs `key` (keys over 64 bytes are hashed first, as RFC 2104 says).
-    pub(crate) fn new(key: &[u8]) -> Self {
-        let mut block = [0u8; 64];
-        if key.len() > block.len() {
-            for (dst, src) in block.iter_mut().zip(Sha256::digest(key).iter()) {
-                *dst = *src;
-            }
-        } else {
-            for (dst, src) in block.iter_mut().zip(key.iter()) {
-                *dst = *src;
-            }
-        }
-        let mut pad = [0u8; 64];
-        for (p, k) in pad.iter_mut().zip(block.iter()) {
-            *p = k ^ 0x36;
-        }
-        let mut inner = H0;
-        compress256(&mut inner, &[GenericArray::from(pad)]);
-        for (p, k) in pad.iter_mut().zip(block.iter()) {
-            *p = k ^ 0x5c;
-        }
-        let mut outer = H0;
-        compress256(&mut outer, &[GenericArray::from(pad)]);
-        block.fill(0);
-        pad.fill(0);
-        std::hint::black_box((&block, &pad));
-        Hmac256 { inner, outer }
-    }
-
-    /// The MAC of `message`.
-    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
-        let inner = finish(self.inner, message);
-        finish(self.outer, &inner)
-    }
-}
-
-/// Finishes a SHA-256 whose state has absorbed exactly one 64-byte block, over `message`.
-fn finish(mut state: [u32; 8], message: &[u8]) -> [u8; 32] {
-    let mut chunks = message.chunks_exact(64);
-    for chunk in &mut chunks {
-        let mut block = [0u8; 64];
-        block.copy_from_slice(chunk);
-        compress256(&mut state, &[GenericArray::from(block)]);
-    }
-    let rest = chunks.remainder();
-    // 64 bytes already absorbed, then the message; the length is in bits.
-    let bits = (64 + message.len() as u64).wrapping_mul(8);
-    let mut tail = [0u8; 128];
-    for (dst, src) in tail.iter_mut().zip(rest.iter()) {
-        *dst = *src;
-    }
-    if let Some(b) = tail.get_mut(rest.len()) {
-        *b = 0x80;
-    }
-    let blocks = if rest.len() < 56 { 1 } else { 2 };
-    if let Some(len) = tail.get_mut(blocks * 64 - 8..blocks * 64) {
-        len.copy_from_slice(&bits.to_be_bytes());
-    }
-    for i in 0..blocks {
-        let mut block = [0u8; 64];
-        if let Some(src) = tail.get(i * 64..i * 64 + 64) {
-            block.copy_from_slice(src);
-        }
-        compress256(&mut state, &[GenericArray::from(block)]);
-    }
-    let mut out = [0u8; 32];
-    for (dst, word) in out.chunks_exact_mut(4).zip(state.iter()) {
-        dst.copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
-/// HMAC-SHA256 of `data` under `key`.
-pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    Hmac256::new(key).mac(data)
-}
 
 /// The SigV4 signing key for one day, region and service.
 ///
@@ -122,6 +23,9 @@ pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 /// with [`sign_with_key`](crate::sign_with_key), [`presign_with_key`](crate::presign_with_key) or
 /// [`sign_event_message`](crate::sign_event_message); those check the scope and refuse a key
 /// derived for another day, region or service. `Debug` shows the scope, never the key.
+///
+/// The key remembers the [`Crypto`] backend it was derived with; signing with it uses that
+/// backend's pre-keyed HMAC.
 ///
 /// ```
 /// use sigv4::SigningKey;
@@ -137,15 +41,29 @@ pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[derive(Clone)]
 pub struct SigningKey {
     key: [u8; 32],
-    mac: Hmac256,
+    mac: Arc<dyn HmacKey>,
+    crypto: Crypto,
     date: String,
     region: String,
     service: String,
 }
 
 impl SigningKey {
-    /// Derives the key for `date` (the UTC day of the signing time), `region` and `service`.
+    /// Derives the key for `date` (the UTC day of the signing time), `region` and `service`
+    /// with the built-in [`Crypto::SHA2`] backend (cargo feature `sha2`).
+    #[cfg(any(feature = "sha2", test))]
     pub fn derive(secret: &str, date: Date, region: &str, service: &str) -> Self {
+        Self::derive_with(Crypto::SHA2, secret, date, region, service)
+    }
+
+    /// `derive` with the given SHA-256/HMAC backend.
+    pub fn derive_with(
+        crypto: Crypto,
+        secret: &str,
+        date: Date,
+        region: &str,
+        service: &str,
+    ) -> Self {
         let date_str = match scope_date(date) {
             Ok(buf) => String::from_utf8_lossy(&buf).into_owned(),
             Err(_) => format!(
@@ -155,11 +73,18 @@ impl SigningKey {
                 date.day()
             ),
         };
-        Self::derive_for(secret, &date_str, region, service)
+        Self::derive_for(crypto, secret, &date_str, region, service)
     }
 
     /// Derives the key for a scope date already formatted as `YYYYMMDD`.
-    pub(crate) fn derive_for(secret: &str, date: &str, region: &str, service: &str) -> Self {
+    pub(crate) fn derive_for(
+        crypto: Crypto,
+        secret: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Self {
+        let hmac = |key: &[u8], data: &[u8]| crypto.hmac_sha256(key, data);
         // "AWS4" + secret, on the stack when it fits in one block (AWS secrets are 40 bytes).
         let mut buf = [0u8; 64];
         let k_date = if let Some(k_secret) = buf.get_mut(..4 + secret.len()) {
@@ -183,7 +108,8 @@ impl SigningKey {
         let key = hmac(&k_service, b"aws4_request");
         SigningKey {
             key,
-            mac: Hmac256::new(&key),
+            mac: crypto.hmac_key(&key),
+            crypto,
             date: date.to_owned(),
             region: region.to_owned(),
             service: service.to_owned(),
@@ -210,6 +136,11 @@ impl SigningKey {
     /// The service (signing name) the key is for.
     pub fn service(&self) -> &str {
         &self.service
+    }
+
+    /// The SHA-256/HMAC backend the key was derived with (and signs with).
+    pub fn crypto(&self) -> Crypto {
+        self.crypto
     }
 
     /// The raw 32-byte key. It is a secret for its day, region and service: never log it.
@@ -281,47 +212,8 @@ impl Drop for SigningKey {
 mod tests {
     use super::*;
 
-    #[test]
-    fn hmac_matches_rfc4231_case_2() {
-        // RFC 4231 test case 2.
-        let out = hmac(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            crate::encode::hex32(&out),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
-
-    #[test]
-    fn long_keys_are_hashed_first() {
-        // RFC 4231 test case 6: a 131-byte key.
-        let key = [0xaa_u8; 131];
-        let out = hmac(
-            &key,
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-        );
-        assert_eq!(
-            crate::encode::hex32(&out),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
-    }
-
-    #[test]
-    fn agrees_with_the_hmac_crate_at_every_length() {
-        use hmac::{Hmac, Mac};
-        for key_len in [0, 1, 32, 63, 64, 65, 200] {
-            let key: Vec<u8> = (0..key_len)
-                .map(|i: usize| u8::try_from((i * 7 + 3) % 251).unwrap())
-                .collect();
-            for len in 0..200 {
-                let data: Vec<u8> = (0..len)
-                    .map(|i: usize| u8::try_from((i * 13 + 1) % 251).unwrap())
-                    .collect();
-                let mut reference = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
-                reference.update(&data);
-                let want: [u8; 32] = reference.finalize().into_bytes().into();
-                assert_eq!(hmac(&key, &data), want, "key {key_len} data {len}");
-            }
-        }
+    fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+        Crypto::SHA2.hmac_sha256(key, data)
     }
 
     #[test]
@@ -343,6 +235,7 @@ mod tests {
     #[test]
     fn pre_keyed_state_equals_fresh_hmac() {
         let key = SigningKey::derive("secret", time::macros::date!(2020 - 01 - 02), "r", "s");
+        assert_eq!(key.crypto(), Crypto::SHA2);
         assert_eq!(key.sign_bytes(b"abc"), hmac(key.as_bytes(), b"abc"));
         assert_eq!(key.sign_bytes(b"abc"), key.sign_bytes(b"abc"));
     }

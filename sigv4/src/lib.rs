@@ -3,7 +3,10 @@
 //! No I/O, no clock, no environment, no async: the signing time is an input, and signing returns
 //! the headers to add instead of mutating a request type. Runtime dependencies are `sha2` and
 //! `time` only (HMAC-SHA256 is built on `sha2`'s block function and checked against the `hmac`
-//! crate in the tests).
+//! crate in the tests). SHA-256 and HMAC go through a [`crypto::Crypto`] backend chosen in
+//! [`SigningSettings::crypto`]: the `sha2` one is built in (default cargo feature `sha2`); with
+//! `default-features = false` the only runtime dependency is `time` and the caller supplies the
+//! backend (e.g. one on `ring`, which rustls already links).
 //!
 //! # Example: sign a Bedrock ConverseStream request
 //!
@@ -49,6 +52,7 @@
 //!
 //! # The steps, one module each
 //!
+//! - [`crypto`]: the SHA-256/HMAC backend.
 //! - [`encode`]: RFC 3986 percent-encoding; the canonical path is encoded twice for every
 //!   service but S3.
 //! - [`canonical`]: the canonical request (and a [`redacted`](canonical::redacted) form for logs).
@@ -72,6 +76,7 @@
 
 pub mod canonical;
 mod credentials;
+pub mod crypto;
 mod date;
 pub mod encode;
 mod error;
@@ -79,6 +84,8 @@ mod event;
 mod key;
 mod presign;
 mod settings;
+#[cfg(any(feature = "sha2", test))]
+mod sha2_backend;
 mod sign;
 pub mod string_to_sign;
 mod url;

@@ -8,7 +8,7 @@ use crate::canonical::{self, ALGORITHM, Input, Location};
 use crate::encode::{hex32, push_encoded};
 use crate::key::SigningKey;
 use crate::sign::{SignableRequest, SigningParams, check_identity, prepare};
-use crate::string_to_sign::{push_scope, string_to_sign};
+use crate::string_to_sign::{push_scope, string_to_sign_with};
 use crate::{Credentials, Error};
 use std::fmt;
 use std::time::Duration;
@@ -119,8 +119,13 @@ pub fn presign(
 ) -> Result<PresignedOutput, Error> {
     check_identity(creds.access_key_id(), creds.session_token())?;
     let expires = check_expiry(expires_in)?;
-    let prepared = prepare(req, params)?;
-    let key = creds.signing_key(prepared.amz_date.date(), params.region, params.service);
+    let prepared = prepare(req, params, None)?;
+    let key = creds.signing_key(
+        prepared.crypto,
+        prepared.amz_date.date(),
+        params.region,
+        params.service,
+    );
     presign_prepared(
         req,
         params,
@@ -143,7 +148,7 @@ pub fn presign_with_key(
 ) -> Result<PresignedOutput, Error> {
     check_identity(access_key_id, session_token)?;
     let expires = check_expiry(expires_in)?;
-    let prepared = prepare(req, params)?;
+    let prepared = prepare(req, params, Some(key.crypto()))?;
     key.check_scope(prepared.amz_date.date(), params.region, params.service)?;
     presign_prepared(
         req,
@@ -197,7 +202,13 @@ fn presign_prepared(
             expires: &expires,
         },
     })?;
-    let string_to_sign = string_to_sign(amz_date, params.region, params.service, &canonical.text);
+    let string_to_sign = string_to_sign_with(
+        prepared.crypto,
+        amz_date,
+        params.region,
+        params.service,
+        &canonical.text,
+    );
     let signature = hex32(&key.sign_bytes(string_to_sign.as_bytes()));
 
     let mut added: Vec<(&'static str, String)> = Vec::with_capacity(7);

@@ -1,5 +1,6 @@
 //! Signing settings and their defaults (those of the official SDKs for every service but S3).
 
+use crate::crypto::Crypto;
 use std::borrow::Cow;
 
 /// Headers never signed by default, compared case-insensitively: they are computed by the signer
@@ -59,6 +60,11 @@ pub struct SigningSettings {
     /// Header names never signed, compared case-insensitively. Default
     /// [`DEFAULT_EXCLUDED_HEADERS`].
     pub excluded_headers: Vec<Cow<'static, str>>,
+    /// Where SHA-256 and HMAC-SHA256 come from. Default `None`: the built-in
+    /// `Crypto::SHA2` (cargo feature `sha2`, on by default); without that feature, signing
+    /// with `None` fails with [`Error::NoCrypto`](crate::Error::NoCrypto) (the `*_with_key`
+    /// functions then use the key's backend).
+    pub crypto: Option<Crypto>,
 }
 
 impl Default for SigningSettings {
@@ -72,6 +78,7 @@ impl Default for SigningSettings {
                 .iter()
                 .map(|h| Cow::Borrowed(*h))
                 .collect(),
+            crypto: None,
         }
     }
 }

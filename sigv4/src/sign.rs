@@ -5,14 +5,14 @@
 use crate::canonical::{
     self, ALGORITHM, Input, Location, UNSIGNED_PAYLOAD, check_header_value_bytes,
 };
+use crate::crypto::Crypto;
 use crate::date::AmzDate;
 use crate::encode::{hex_digest, hex32};
 use crate::key::SigningKey;
 use crate::settings::SigningSettings;
-use crate::string_to_sign::{push_scope, string_to_sign};
+use crate::string_to_sign::{push_scope, string_to_sign_with};
 use crate::url::{self, Url};
 use crate::{Credentials, Error};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -151,6 +151,8 @@ pub(crate) struct Prepared<'a> {
     pub(crate) url: Url<'a>,
     pub(crate) amz_date: AmzDate,
     pub(crate) payload_hash: PayloadHash<'a>,
+    /// The SHA-256/HMAC backend (settings, else the key's, else the built-in one).
+    pub(crate) crypto: Crypto,
 }
 
 fn check_scope_part(value: &str, field: &'static str) -> Result<(), Error> {
@@ -185,15 +187,15 @@ pub(crate) fn check_identity(
 pub(crate) fn prepare<'a>(
     req: &SignableRequest<'a>,
     params: &SigningParams<'_>,
+    key_crypto: Option<Crypto>,
 ) -> Result<Prepared<'a>, Error> {
+    let crypto = Crypto::resolve(params.settings.crypto, key_crypto)?;
     check_scope_part(params.region, "region")?;
     check_scope_part(params.service, "service")?;
     let url = url::parse(req.url)?;
     let amz_date = AmzDate::new(params.time)?;
     let payload_hash = match req.body {
-        SignableBody::Bytes(bytes) => {
-            PayloadHash::Computed(hex_digest(&Sha256::digest(bytes).into()))
-        }
+        SignableBody::Bytes(bytes) => PayloadHash::Computed(hex_digest(&crypto.sha256(bytes))),
         SignableBody::Precomputed(hash) => {
             if hash.is_empty() || !hash.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(Error::InvalidPayloadHash);
@@ -206,13 +208,15 @@ pub(crate) fn prepare<'a>(
         url,
         amz_date,
         payload_hash,
+        crypto,
     })
 }
 
 /// Signs `req` with `creds` for `params` (region, service, time, settings).
 ///
 /// Derives the signing key (four HMACs) the first time `creds` sign for a day, region and
-/// service, and reuses it afterwards (`Credentials` remember their last key). To manage keys
+/// service, and reuses it afterwards (`Credentials` remember their last key). SHA-256 and HMAC
+/// come from `params.settings.crypto` (default: the built-in `sha2` backend). To manage keys
 /// yourself, derive a [`SigningKey`] and use [`sign_with_key`].
 ///
 /// ```
@@ -243,8 +247,13 @@ pub fn sign(
     creds: &Credentials,
 ) -> Result<SigningOutput, Error> {
     check_identity(creds.access_key_id(), creds.session_token())?;
-    let prepared = prepare(req, params)?;
-    let key = creds.signing_key(prepared.amz_date.date(), params.region, params.service);
+    let prepared = prepare(req, params, None)?;
+    let key = creds.signing_key(
+        prepared.crypto,
+        prepared.amz_date.date(),
+        params.region,
+        params.service,
+    );
     sign_prepared(
         req,
         params,
@@ -256,6 +265,9 @@ pub fn sign(
 }
 
 /// Signs `req` with a cached [`SigningKey`]: no key derivation, one HMAC.
+///
+/// Hashing uses `params.settings.crypto`, or the key's backend when that is `None`; the HMAC
+/// is always the key's pre-keyed one.
 ///
 /// The key must have been derived for the UTC day of `params.time`, `params.region` and
 /// `params.service`, or this returns [`Error::KeyScopeMismatch`].
@@ -280,7 +292,7 @@ pub fn sign_with_key(
     key: &SigningKey,
 ) -> Result<SigningOutput, Error> {
     check_identity(access_key_id, session_token)?;
-    let prepared = prepare(req, params)?;
+    let prepared = prepare(req, params, Some(key.crypto()))?;
     key.check_scope(prepared.amz_date.date(), params.region, params.service)?;
     sign_prepared(req, params, &prepared, access_key_id, session_token, key)
 }
@@ -304,7 +316,13 @@ fn sign_prepared(
         settings: &params.settings,
         location: Location::Headers,
     })?;
-    let string_to_sign = string_to_sign(amz_date, params.region, params.service, &canonical.text);
+    let string_to_sign = string_to_sign_with(
+        prepared.crypto,
+        amz_date,
+        params.region,
+        params.service,
+        &canonical.text,
+    );
     let signature = hex32(&key.sign_bytes(string_to_sign.as_bytes()));
 
     let signed_headers = canonical.signed_headers();

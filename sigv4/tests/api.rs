@@ -1,5 +1,9 @@
 //! Behaviour of the public API beyond the vectors: secrets never leak, bad input is a typed error
 //! (never a panic), bearer authentication, cached keys, settings.
+//!
+//! These use the built-in `sha2` backend (default feature); `vectors.rs`, `differential.rs`
+//! and `backends.rs` also run without it.
+#![cfg(feature = "sha2")]
 
 use proptest::prelude::*;
 use sigv4::{

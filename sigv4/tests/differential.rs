@@ -27,8 +27,14 @@
 //!   `aws-sigv4` signs some of them into a request no service would accept;
 //! - mixed-case names in a custom excluded-headers list: this crate compares case-insensitively,
 //!   `aws-sigv4` only matches lowercase entries.
+//!
+//! Our side signs every case once per SHA-256/HMAC backend (`support::backends()`: the built-in
+//! `sha2` one and a `ring` one), each compared with the same aws-sigv4 result.
+
+mod support;
 
 use proptest::prelude::*;
+use sigv4::crypto::Crypto;
 use sigv4::encode::uri_encode;
 use std::cell::RefCell;
 use std::fmt;
@@ -397,8 +403,9 @@ fn case_maybe_invalid() -> impl Strategy<Value = (Case, Option<(String, String)>
 // ---------------------------------------------------------------------------------------------
 // Running both signers.
 
-fn ours_settings(c: &Case) -> sigv4::SigningSettings {
+fn ours_settings(c: &Case, crypto: Crypto) -> sigv4::SigningSettings {
     let mut s = sigv4::SigningSettings {
+        crypto: Some(crypto),
         normalize_path: c.normalize,
         double_encode_path: c.double_encode,
         session_token: if c.attach_token_after {
@@ -477,6 +484,7 @@ fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 fn sign_ours(
+    crypto: Crypto,
     c: &Case,
     headers: &[(&str, &str)],
     presign: Option<u64>,
@@ -497,7 +505,7 @@ fn sign_ours(
         service: &c.service,
         time: time::OffsetDateTime::from_unix_timestamp(i64::try_from(c.unix_time).expect("time"))
             .expect("time"),
-        settings: ours_settings(c),
+        settings: ours_settings(c, crypto),
     };
     let creds = sigv4::Credentials::new(AKID, SECRET, c.token.clone());
     if let Some(expires) = presign {
@@ -593,8 +601,20 @@ fn compare(
     if let Some((n, v)) = bad {
         headers.push((n, v));
     }
-    let ours = sign_ours(c, &headers, presign);
     let theirs = sign_aws(c, &headers, presign);
+    for crypto in support::backends() {
+        let ours = sign_ours(crypto, c, &headers, presign);
+        check(ours, theirs.as_ref(), bad, crypto)?;
+    }
+    Ok(())
+}
+
+fn check(
+    ours: Result<Outcome, sigv4::Error>,
+    theirs: Result<&Outcome, &String>,
+    bad: Option<&(String, String)>,
+    crypto: Crypto,
+) -> Result<(), TestCaseError> {
     match (ours, theirs) {
         (Ok(ours), Ok(theirs)) => {
             prop_assert!(bad.is_none(), "accepted an invalid header {:?}", bad);
@@ -603,8 +623,13 @@ fn compare(
                 &theirs.canonical_request,
                 "canonical request"
             );
-            prop_assert_eq!(&ours.signature, &theirs.signature, "signature");
-            match (ours.added, theirs.added) {
+            prop_assert_eq!(
+                &ours.signature,
+                &theirs.signature,
+                "signature ({:?})",
+                crypto
+            );
+            match (&ours.added, &theirs.added) {
                 (Signed::Headers(a), Signed::Headers(b)) | (Signed::Query(a), Signed::Query(b)) => {
                     prop_assert_eq!(a, b, "added headers / parameters");
                 }
@@ -625,9 +650,10 @@ fn compare(
         (ours, theirs) => {
             prop_assert!(
                 false,
-                "one signer failed: ours = {:?}, aws-sigv4 = {:?}",
+                "one signer failed: ours ({:?}) = {:?}, aws-sigv4 = {:?}",
+                crypto,
                 ours.map(|o| o.signature),
-                theirs.map(|o| o.signature)
+                theirs.map(|o| &o.signature)
             );
         }
     }
@@ -698,13 +724,15 @@ proptest! {
         }
         let ours_time = time::OffsetDateTime::from_unix_timestamp(i64::try_from(unix_time).expect("t")).expect("t")
             + time::Duration::milliseconds(i64::from(millis));
-        let key = sigv4::SigningKey::derive(SECRET, ours_time.date(), region, service);
-        let ours = sigv4::sign_event_message(&encoded, &prior, ours_time, &key).expect("sign");
-        prop_assert_eq!(&ours.signature, &aws_signature);
-        prop_assert_eq!(&envelope.payload()[..], &encoded[..]);
         let mut aws_headers = Vec::new();
         aws_smithy_eventstream::frame::write_headers_to(envelope.headers(), &mut aws_headers).expect("headers");
-        prop_assert_eq!(ours.envelope_headers(), aws_headers);
+        prop_assert_eq!(&envelope.payload()[..], &encoded[..]);
+        for crypto in support::backends() {
+            let key = sigv4::SigningKey::derive_with(crypto, SECRET, ours_time.date(), region, service);
+            let ours = sigv4::sign_event_message(&encoded, &prior, ours_time, &key).expect("sign");
+            prop_assert_eq!(&ours.signature, &aws_signature, "{:?}", crypto);
+            prop_assert_eq!(ours.envelope_headers(), aws_headers.clone());
+        }
     }
 }
 
@@ -745,20 +773,22 @@ fn golden(url: &str, canonical_path: &str) {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let ours = sign_ours(&c, &headers, None).expect("ours");
     let theirs = sign_aws(&c, &headers, None).expect("aws");
-    let second_line = ours.canonical_request.lines().nth(1).expect("path line");
-    assert_eq!(second_line, canonical_path);
-    assert_eq!(ours.canonical_request, theirs.canonical_request);
-    assert_eq!(ours.signature, theirs.signature);
-    assert!(
-        ours.canonical_request
-            .contains(&format!("x-amz-security-token:{BEDROCK_TOKEN}\n"))
-    );
-    assert!(
-        ours.canonical_request
-            .contains("\naccept;content-type;host;x-amz-date;x-amz-security-token\n")
-    );
+    for crypto in support::backends() {
+        let ours = sign_ours(crypto, &c, &headers, None).expect("ours");
+        let second_line = ours.canonical_request.lines().nth(1).expect("path line");
+        assert_eq!(second_line, canonical_path);
+        assert_eq!(ours.canonical_request, theirs.canonical_request);
+        assert_eq!(ours.signature, theirs.signature, "{crypto:?}");
+        assert!(
+            ours.canonical_request
+                .contains(&format!("x-amz-security-token:{BEDROCK_TOKEN}\n"))
+        );
+        assert!(
+            ours.canonical_request
+                .contains("\naccept;content-type;host;x-amz-date;x-amz-security-token\n")
+        );
+    }
 }
 
 #[test]
@@ -814,12 +844,31 @@ fn no_signed_headers_at_all_matches_aws_sigv4() {
     let _ = take_captured();
     let theirs = aws_sigv4::http_request::sign(req, &params).expect("aws signs");
     let their_creq = take_captured().expect("captured");
+    for crypto in support::backends() {
+        no_signed_headers_ours(
+            crypto,
+            url,
+            &headers,
+            excluded,
+            &their_creq,
+            theirs.signature(),
+        );
+    }
+}
 
+fn no_signed_headers_ours(
+    crypto: Crypto,
+    url: &str,
+    headers: &[(&str, &str)],
+    excluded: [&'static str; 3],
+    their_creq: &str,
+    their_signature: &str,
+) {
     let ours = sigv4::sign(
         &sigv4::SignableRequest {
             method: "POST",
             url,
-            headers: &headers,
+            headers,
             body: sigv4::SignableBody::Bytes(b"{}"),
         },
         &sigv4::SigningParams {
@@ -828,6 +877,7 @@ fn no_signed_headers_at_all_matches_aws_sigv4() {
             time: time::OffsetDateTime::from_unix_timestamp(1_748_779_200).expect("time"),
             settings: sigv4::SigningSettings {
                 excluded_headers: excluded.iter().map(|h| (*h).into()).collect(),
+                crypto: Some(crypto),
                 ..Default::default()
             },
         },
@@ -835,5 +885,5 @@ fn no_signed_headers_at_all_matches_aws_sigv4() {
     )
     .expect("we sign");
     assert_eq!(ours.canonical_request, their_creq);
-    assert_eq!(ours.signature, theirs.signature());
+    assert_eq!(ours.signature, their_signature, "{crypto:?}");
 }

@@ -18,7 +18,13 @@
 //!   string to sign; it is stripped.
 //! - `double-encode-path` has only a reliable canonical request (its signed request uses another
 //!   key and date), so only that stage is asserted there.
+//!
+//! Every case runs once per SHA-256/HMAC backend (`support::backends()`: the built-in `sha2`
+//! one and a `ring` one).
 
+mod support;
+
+use sigv4::crypto::Crypto;
 use sigv4::{
     Credentials, PresignedOutput, SessionTokenMode, SignableBody, SignableRequest, SigningOutput,
     SigningParams, SigningSettings,
@@ -206,8 +212,9 @@ impl Context {
         }
     }
 
-    fn settings(&self) -> SigningSettings {
+    fn settings(&self, crypto: Crypto) -> SigningSettings {
         SigningSettings {
+            crypto: Some(crypto),
             normalize_path: self.normalize,
             content_sha256_header: self.sign_body,
             session_token: if self.omit_session_token {
@@ -227,7 +234,7 @@ fn v4_case(name: &str) -> (PathBuf, Context, HttpFile) {
     (dir, ctx, req)
 }
 
-fn run_v4_header(name: &str) {
+fn run_v4_header(crypto: Crypto, name: &str) {
     let (dir, ctx, req) = v4_case(name);
     let headers = req.headers_without_host();
     let url = req.url();
@@ -241,7 +248,7 @@ fn run_v4_header(name: &str) {
         region: &ctx.region,
         service: &ctx.service,
         time: ctx.time,
-        settings: ctx.settings(),
+        settings: ctx.settings(crypto),
     };
     let creds = Credentials::new(AKID, SECRET, ctx.token.clone());
     let out = sigv4::sign(&signable, &params, &creds).expect("sign");
@@ -258,7 +265,7 @@ fn run_v4_header(name: &str) {
     assert_eq!(
         out.signature,
         read(&dir.join("header-signature.txt")),
-        "signature"
+        "signature ({crypto:?})"
     );
     let signed = HttpFile::parse(
         &read(&dir.join("header-signed-request.txt")),
@@ -273,7 +280,7 @@ fn run_v4_header(name: &str) {
     assert_eq!(signed.body, req.body);
 }
 
-fn run_v4_query(name: &str) {
+fn run_v4_query(crypto: Crypto, name: &str) {
     let (dir, ctx, req) = v4_case(name);
     let headers = req.headers_without_host();
     let url = req.url();
@@ -287,7 +294,7 @@ fn run_v4_query(name: &str) {
         region: &ctx.region,
         service: &ctx.service,
         time: ctx.time,
-        settings: ctx.settings(),
+        settings: ctx.settings(crypto),
     };
     let creds = Credentials::new(AKID, SECRET, ctx.token.clone());
     let out: PresignedOutput =
@@ -306,7 +313,7 @@ fn run_v4_query(name: &str) {
     assert_eq!(
         out.signature,
         read(&dir.join("query-signature.txt")),
-        "signature"
+        "signature ({crypto:?})"
     );
     let signed = HttpFile::parse(&read(&dir.join("query-signed-request.txt")), Folding::Space);
     // Query signing adds no header.
@@ -329,10 +336,10 @@ macro_rules! v4_cases {
     ($($test:ident => $dir:literal,)*) => {
         const V4_CASES: &[&str] = &[$($dir),*];
         mod v4_header {
-            $(#[test] fn $test() { super::run_v4_header($dir); })*
+            $(#[test] fn $test() { for c in super::support::backends() { super::run_v4_header(c, $dir); } })*
         }
         mod v4_query {
-            $(#[test] fn $test() { super::run_v4_query($dir); })*
+            $(#[test] fn $test() { for c in super::support::backends() { super::run_v4_query(c, $dir); } })*
         }
     };
 }
@@ -401,7 +408,7 @@ fn every_v4_case_is_listed() {
 
 const LEGACY_TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
 
-fn run_legacy(relative: &str) {
+fn run_legacy(crypto: Crypto, relative: &str) {
     let dir = fixtures()
         .join("legacy-aws-sig-v4-test-suite")
         .join(relative);
@@ -434,6 +441,7 @@ fn run_legacy(relative: &str) {
         time: sigv4::parse_amz_date("20150830T123600Z").expect("date"),
         settings: SigningSettings {
             session_token: mode,
+            crypto: Some(crypto),
             ..SigningSettings::default()
         },
     };
@@ -448,7 +456,7 @@ fn run_legacy(relative: &str) {
     );
     let authz = file("authz");
     let expected_signature = authz.rsplit_once("Signature=").expect("signature").1;
-    assert_eq!(out.signature, expected_signature, "signature");
+    assert_eq!(out.signature, expected_signature, "signature ({crypto:?})");
     let signed = HttpFile::parse(&file("sreq"), Folding::Repeat);
     assert_eq!(
         apply(&req, &out),
@@ -462,7 +470,7 @@ macro_rules! legacy_cases {
     ($($test:ident => $dir:literal,)*) => {
         const LEGACY_CASES: &[&str] = &[$($dir),*];
         mod legacy {
-            $(#[test] fn $test() { super::run_legacy($dir); })*
+            $(#[test] fn $test() { for c in super::support::backends() { super::run_legacy(c, $dir); } })*
         }
     };
 }
@@ -525,6 +533,12 @@ fn every_legacy_case_is_listed() {
 
 #[test]
 fn smithy_double_url_encode() {
+    for crypto in support::backends() {
+        smithy_double_url_encode_with(crypto);
+    }
+}
+
+fn smithy_double_url_encode_with(crypto: Crypto) {
     let dir = fixtures().join("v4-smithy-rs-extra/double-url-encode");
     let req = HttpFile::parse(&read(&dir.join("request.txt")), Folding::Space);
     let headers = req.headers_without_host();
@@ -539,7 +553,10 @@ fn smithy_double_url_encode() {
         region: "us-east-2",
         service: "lambda",
         time: sigv4::parse_amz_date("20210511T154045Z").expect("date"),
-        settings: SigningSettings::default(),
+        settings: SigningSettings {
+            crypto: Some(crypto),
+            ..SigningSettings::default()
+        },
     };
     let out = sigv4::sign(&signable, &params, &Credentials::new(AKID, SECRET, None)).expect("sign");
     assert_eq!(
@@ -553,8 +570,8 @@ fn smithy_double_url_encode() {
         sts.strip_suffix('\n').expect("trailing newline")
     );
     assert_eq!(
-        out.signature,
-        "4b93abbcc68be32bd64c18e2c71150660ab4c29bbd6c32a383a7517a88fc1804"
+        out.signature, "4b93abbcc68be32bd64c18e2c71150660ab4c29bbd6c32a383a7517a88fc1804",
+        "{crypto:?}"
     );
     let signed = HttpFile::parse(
         &read(&dir.join("header-signed-request.txt")),
@@ -569,6 +586,12 @@ fn smithy_double_url_encode() {
 
 #[test]
 fn smithy_double_encode_path() {
+    for crypto in support::backends() {
+        smithy_double_encode_path_with(crypto);
+    }
+}
+
+fn smithy_double_encode_path_with(crypto: Crypto) {
     // Only the canonical request is reliable here: the signed request in this folder was made
     // with another key (ANOTREAL) and date, so its signature cannot be asserted.
     let dir = fixtures().join("v4-smithy-rs-extra/double-encode-path");
@@ -586,7 +609,10 @@ fn smithy_double_encode_path() {
         service: "execute-api",
         // The canonical request's date (the request file's X-amz-date is replaced by it).
         time: sigv4::parse_amz_date("20210511T154045Z").expect("date"),
-        settings: SigningSettings::default(),
+        settings: SigningSettings {
+            crypto: Some(crypto),
+            ..SigningSettings::default()
+        },
     };
     let out = sigv4::sign(&signable, &params, &Credentials::new(AKID, SECRET, None)).expect("sign");
     assert_eq!(

@@ -57,18 +57,10 @@ impl fmt::Debug for Operation {
     }
 }
 
-/// Percent-encodes a path segment once (everything but `A-Za-z0-9-._~`).
+/// Percent-encodes a path segment once (everything but `A-Za-z0-9-._~`, uppercase hex; the
+/// same encoding as [`sigv4::encode::uri_encode`]).
 pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push_str(&hex::encode_upper([b]));
-        }
-    }
-    out
+    sigv4::encode::uri_encode(s)
 }
 
 impl Operation {
@@ -255,7 +247,7 @@ pub(crate) fn prepare(
         region,
         service,
         time: time::OffsetDateTime::from(time),
-        settings: sigv4::SigningSettings::default(),
+        settings: crate::crypto::signing_settings(),
     };
     let out = auth
         .sign(&signable, &params)

@@ -53,7 +53,7 @@ pub fn mint(
         region,
         service: "bedrock",
         time: time::OffsetDateTime::from(now),
-        settings: sigv4::SigningSettings::default(),
+        settings: crate::crypto::signing_settings(),
     };
     let out = sigv4::presign(&req, &params, creds, lifetime)
         .map_err(|e| Error::signing(format!("cannot presign the bearer key URL: {e}")))?;

@@ -81,18 +81,9 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
     msg
 }
 
-/// Percent-encodes a form or query value (RFC 3986 unreserved characters kept).
+/// Percent-encodes a form or query value (RFC 3986 unreserved characters kept, uppercase hex).
 pub(crate) fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push_str(&hex::encode_upper([b]));
-        }
-    }
-    out
+    sigv4::encode::uri_encode(value)
 }
 
 /// A short, secret-free summary of a JSON parse failure (serde messages can quote input values).

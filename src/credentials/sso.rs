@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use super::{AwsCredentials, LoadContext, http};
+use crate::crypto::sha1;
 use crate::error::Error;
 
 const MAX_CACHE_FILE: u64 = 64 * 1024;
@@ -29,7 +30,7 @@ pub struct SsoConfig {
 /// The cache file name: hex SHA-1 of the session name or start URL, plus `.json`.
 pub(crate) fn cache_file_name(cfg: &SsoConfig) -> String {
     let key = cfg.session.as_deref().unwrap_or(&cfg.start_url);
-    format!("{}.json", hex::encode(sha1(key.as_bytes())))
+    format!("{}.json", sigv4::encode::hex(&sha1(key.as_bytes())))
 }
 
 pub(crate) async fn load(cfg: &SsoConfig, ctx: &LoadContext) -> Result<AwsCredentials, Error> {
@@ -128,85 +129,9 @@ pub(crate) async fn load(cfg: &SsoConfig, ctx: &LoadContext) -> Result<AwsCreden
     ))
 }
 
-/// SHA-1 (FIPS 180-4), only for the SSO cache file name (not for anything secret).
-#[allow(clippy::many_single_char_names)]
-pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_be_bytes());
-    for block in msg.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            if let (Some(slot), Ok(bytes)) = (w.get_mut(i), <[u8; 4]>::try_from(word)) {
-                *slot = u32::from_be_bytes(bytes);
-            }
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(*wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = temp;
-        }
-        for (hi, v) in h.iter_mut().zip([a, b, c, d, e]) {
-            *hi = hi.wrapping_add(v);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (chunk, v) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&v.to_be_bytes());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sha1_vectors() {
-        assert_eq!(
-            hex::encode(sha1(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(
-            hex::encode(sha1(b"")),
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-        );
-        assert_eq!(
-            hex::encode(sha1(
-                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-            )),
-            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
-        );
-    }
 
     #[test]
     fn cache_name_matches_the_cli() {
@@ -219,9 +144,10 @@ mod tests {
             role_name: "r".into(),
             cache_dir: PathBuf::new(),
         };
+        // `printf my-sso | sha1sum`
         assert_eq!(
             cache_file_name(&cfg),
-            format!("{}.json", hex::encode(sha1(b"my-sso")))
+            "0ad374308c5a4e22f723adf10145eafad7c4031c.json"
         );
     }
 }

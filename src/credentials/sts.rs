@@ -89,7 +89,7 @@ pub(crate) async fn assume_role(
         region,
         service: "sts",
         time: time::OffsetDateTime::from(now),
-        settings: sigv4::SigningSettings::default(),
+        settings: crate::crypto::signing_settings(),
     };
     let out = sigv4::sign(&signable, &signing, base)
         .map_err(|e| Error::credentials(format!("STS AssumeRole: cannot sign: {e}")))?;

@@ -267,7 +267,7 @@ fn verify_sigv4(
     }
     let settings = sigv4::SigningSettings {
         content_sha256_header: sign_body_header,
-        ..sigv4::SigningSettings::default()
+        ..crate::crypto::signing_settings()
     };
     let signable = sigv4::SignableRequest {
         method: &request.method,
