@@ -52,14 +52,16 @@ print("Replay server baseline (a pre-signed request on a bare TCP socket, `--lib
 print(", ".join(f"workload {w}: TTFB {by[('raw', w)]['ttfe_us']} µs, whole response {by[('raw', w)]['wall_us']/1000:.2f} ms"
                 for w in (1, 2, 3, 4) if ("raw", w) in by) + ".")
 
-cg = os.path.join(out, "callgrind.json")
+cg = os.path.join(out, "callgrind.jsonl")
 if os.path.exists(cg):
-    c = json.load(open(cg))
-    per = (c["ir11"] - c["ir1"]) / (10 * 2004)
+    frames = {1: 2004, 4: 2005}
     print()
-    print(f"Hot path (callgrind, bedrock-wire only, workload 1): {c['ir1']:,} instructions for 1 stream, "
-          f"{c['ir11']:,} for 11 streams; **{per:,.0f} instructions per streamed event** "
-          f"((Ir₁₁ − Ir₁) / (10 × 2,004 frames); includes HTTP/chunked decoding, frame CRCs, JSON and the harness loop).")
+    for c in (json.loads(l) for l in open(cg)):
+        w = c["workload"]
+        per = (c["ir11"] - c["ir1"]) / (10 * frames[w])
+        print(f"Hot path (callgrind, bedrock-wire only, workload {w}): {c['ir1']:,} instructions for 1 stream, "
+              f"{c['ir11']:,} for 11 streams; **{per:,.0f} instructions per streamed event** "
+              f"((Ir₁₁ − Ir₁) / (10 × {frames[w]:,} frames); includes HTTP/chunked decoding, frame CRCs, JSON and the harness loop).  ")
 
 fp = os.path.join(out, "footprint.jsonl")
 if os.path.exists(fp):

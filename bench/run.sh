@@ -17,31 +17,39 @@ OUT=${RESULTS:-$(mktemp -d)}
 mkdir -p "$OUT"
 log() { echo "[run.sh] $*" >&2; }
 
-log "building the harness (release)"
-cargo build --release --quiet >&2
-BIN=$TARGET/release/bedrock-wire-bench
+# Two binaries from one source: bench-ours links only bedrock-wire (and serves the replay
+# server), bench-sdk only the SDK; neither library's code is in the other's process.
+log "building the harness (release): bench-ours, bench-sdk"
+cargo build --release --quiet --features ours >&2
+cp "$TARGET/release/bedrock-wire-bench" "$TARGET/release/bench-ours"
+cargo build --release --quiet --features sdk >&2
+cp "$TARGET/release/bedrock-wire-bench" "$TARGET/release/bench-sdk"
+BIN=$TARGET/release/bench-ours
+bin_for() { if [ "$1" = sdk ]; then echo "$TARGET/release/bench-sdk"; else echo "$BIN"; fi; }
 
 # ---------------------------------------------------------------- workloads
 if [ -z "${SKIP_WORKLOADS:-}" ]; then
 for w in 1 2 3 4; do
   for lib in raw ours sdk; do
     log "workload $w, $lib, $RUNS runs"
-    "$BIN" --lib "$lib" --workload "$w" --runs "$RUNS" >> "$OUT/runs.jsonl"
+    "$(bin_for "$lib")" --lib "$lib" --workload "$w" --runs "$RUNS" >> "$OUT/runs.jsonl"
   done
 done
 fi
 
 # ---------------------------------------------------------------- hot path (callgrind, ours only)
-# Instructions per streamed event = (Ir of 11 streams - Ir of 1 stream) / (10 * 2,004 frames): the
-# difference removes process start, client construction and the first connection.
+# Instructions per streamed event = (Ir of 11 streams - Ir of 1 stream) / (10 * frames per stream):
+# the difference removes process start, client construction and the first connection.
 if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
-  for n in 1 11; do
-    log "callgrind: workload 1, ours, $n stream(s)"
-    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.$n" "$BIN" --lib ours --workload 1 --runs "$n" --warmup 0 >/dev/null 2>"$OUT/cg.$n.log"
-  done
   ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}'; }
-  echo "{\"ir1\": $(ir "$OUT/cg.1"), \"ir11\": $(ir "$OUT/cg.11")}" > "$OUT/callgrind.json"
-  callgrind_annotate --inclusive=yes "$OUT/cg.11" > "$OUT/callgrind.top" 2>/dev/null || true
+  for w in 1 4; do
+    for n in 1 11; do
+      log "callgrind: workload $w, ours, $n stream(s)"
+      valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.w$w.$n" "$BIN" --lib ours --workload "$w" --runs "$n" --warmup 0 >/dev/null 2>"$OUT/cg.w$w.$n.log"
+    done
+    echo "{\"workload\": $w, \"ir1\": $(ir "$OUT/cg.w$w.1"), \"ir11\": $(ir "$OUT/cg.w$w.11")}" >> "$OUT/callgrind.jsonl"
+    callgrind_annotate --inclusive=yes "$OUT/cg.w$w.11" > "$OUT/callgrind.w$w.top" 2>/dev/null || true
+  done
 fi
 
 # ---------------------------------------------------------------- footprint

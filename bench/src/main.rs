@@ -533,7 +533,7 @@ mod raw {
                 region: "us-east-1",
                 service: "bedrock",
                 time: time::OffsetDateTime::from(SystemTime::now()),
-                settings: sigv4::SigningSettings::default(),
+                settings: bedrock_wire::crypto::signing_settings(),
             },
             &creds,
         )

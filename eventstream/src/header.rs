@@ -170,9 +170,12 @@ impl TryFrom<Bytes> for StrBytes {
     type Error = NotUtf8;
 
     fn try_from(bytes: Bytes) -> Result<Self, NotUtf8> {
-        match core::str::from_utf8(&bytes) {
-            Ok(_) => Ok(StrBytes(Repr::Shared(bytes))),
-            Err(_) => Err(NotUtf8),
+        // ASCII (nearly every header value) is checked a word at a time; the full UTF-8
+        // check has a fixed cost that dominates for short strings.
+        if bytes.is_ascii() || core::str::from_utf8(&bytes).is_ok() {
+            Ok(StrBytes(Repr::Shared(bytes)))
+        } else {
+            Err(NotUtf8)
         }
     }
 }
@@ -372,7 +375,7 @@ impl Header {
     }
 
     /// A header from an already-built name (no copy).
-    pub fn from_parts(name: StrBytes, value: HeaderValue) -> Self {
+    pub const fn from_parts(name: StrBytes, value: HeaderValue) -> Self {
         Header { name, value }
     }
 
