@@ -254,7 +254,7 @@ pub(crate) fn prepare(
     let params = sigv4::SigningParams {
         region,
         service,
-        time: time::OffsetDateTime::from(time),
+        time,
         settings: sigv4::SigningSettings::default(),
     };
     let out = auth

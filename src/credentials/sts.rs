@@ -88,7 +88,7 @@ pub(crate) async fn assume_role(
     let signing = sigv4::SigningParams {
         region,
         service: "sts",
-        time: time::OffsetDateTime::from(now),
+        time: now,
         settings: sigv4::SigningSettings::default(),
     };
     let out = sigv4::sign(&signable, &signing, base)
