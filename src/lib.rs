@@ -9,6 +9,7 @@ pub mod clock;
 pub mod converse;
 pub mod cost;
 pub mod credentials;
+pub mod datetime;
 pub mod embed;
 pub mod endpoint;
 pub mod error;
