@@ -75,7 +75,7 @@ fn put_digits(buf: &mut [u8], at: usize, mut value: u32, width: usize) {
 /// ```
 ///
 /// Years outside 0000–9999 (which [`sign`](crate::sign) rejects) are written with as many digits
-/// as they need (and a `-` before 1 BC, year 0).
+/// as they need, negative years with a `-`: never a panic.
 pub fn format_amz_date(time: SystemTime) -> String {
     if let Ok(d) = AmzDate::new(time) {
         d.as_str().to_owned()
