@@ -10,6 +10,7 @@ pub mod converse;
 pub mod cost;
 pub mod credentials;
 pub mod crypto;
+pub mod datetime;
 pub mod embed;
 pub mod endpoint;
 pub mod error;

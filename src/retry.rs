@@ -153,13 +153,10 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:40 GMT`), as in `Date` and `Retry-After`.
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:40 GMT`), as in `Date` and `Retry-After`;
+/// `None` if it is not one ([`crate::datetime::parse_http_date`] says why).
 pub fn parse_http_date(value: &str) -> Option<SystemTime> {
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let dt = time::PrimitiveDateTime::parse(value.trim(), format).ok()?;
-    Some(dt.assume_utc().into())
+    crate::datetime::parse_http_date(value).ok()
 }
 
 /// A client-wide retry quota (the SDKs' token bucket).

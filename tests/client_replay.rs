@@ -579,13 +579,8 @@ async fn manual_clock_signs_with_its_time() {
 #[tokio::test]
 async fn invalid_signature_with_a_skewed_date_is_retried_once() {
     // No "expired" wording, but the Date header shows the server 20 minutes ahead.
-    let date = {
-        let t = time::OffsetDateTime::from(support::t0()) + time::Duration::minutes(20);
-        let f = time::macros::format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        );
-        t.format(f).expect("date")
-    };
+    let date =
+        bedrock_wire::datetime::format_http_date(support::t0() + Duration::from_secs(20 * 60));
     let mock = MockServer::start(move |_, i| {
         if i == 0 {
             Reply::json(403, &serde_json::json!({"message": "The request signature we calculated does not match the signature you provided."}))

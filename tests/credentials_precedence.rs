@@ -253,7 +253,7 @@ fn minted_key_is_a_verifiable_presigned_url() {
         &sigv4::SigningParams {
             region: "eu-central-1",
             service: "bedrock",
-            time: time::OffsetDateTime::from(t0()),
+            time: t0(),
             settings: bedrock_wire::crypto::signing_settings(),
         },
         &creds,

@@ -44,7 +44,7 @@ fn sign(endpoint: &str, path: &str, body: &[u8], secret: &str, at: SystemTime) -
         &sigv4::SigningParams {
             region: "us-east-1",
             service: "bedrock",
-            time: time::OffsetDateTime::from(at),
+            time: at,
             settings: bedrock_wire::crypto::signing_settings(),
         },
         &creds,

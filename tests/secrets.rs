@@ -115,13 +115,13 @@ async fn debug_of_every_type_holding_a_secret_is_redacted() {
         "sigv4::Auth::Bearer",
         debug_both(&sigv4::Auth::Bearer(bearer.clone())),
     );
-    let time = time::OffsetDateTime::from(t0());
+    let time = t0();
     show(
         "sigv4::SigningKey",
         debug_both(&sigv4::SigningKey::derive_with(
             bedrock_wire::crypto::CRYPTO,
             SECRET,
-            time.date(),
+            time,
             "us-east-1",
             "bedrock",
         )),

@@ -532,7 +532,7 @@ mod raw {
             &sigv4::SigningParams {
                 region: "us-east-1",
                 service: "bedrock",
-                time: time::OffsetDateTime::from(SystemTime::now()),
+                time: SystemTime::now(),
                 settings: bedrock_wire::crypto::signing_settings(),
             },
             &creds,

@@ -40,7 +40,7 @@ bedrock-wire sign --url URL [options]
 pub(crate) fn run(argv: &[String]) -> Result<(), Failure> {
     let args = SPEC.parse(argv)?;
     let env = bedrock_wire::client::Env::from_process();
-    let now = time::OffsetDateTime::from(crate::now());
+    let now = crate::now();
     let input = parse_input(
         &args,
         env.get("AWS_REGION")
@@ -89,7 +89,7 @@ pub(crate) struct Input {
     pub(crate) body: Vec<u8>,
     pub(crate) region: String,
     pub(crate) service: String,
-    pub(crate) time: time::OffsetDateTime,
+    pub(crate) time: std::time::SystemTime,
 }
 
 /// The region in a `*.{region}.amazonaws.com` style host, if it has one.
@@ -115,7 +115,7 @@ fn parse_header(h: &str) -> Result<(String, String), UsageError> {
 pub(crate) fn parse_input(
     args: &crate::args::Args,
     env_region: Option<String>,
-    now: time::OffsetDateTime,
+    now: std::time::SystemTime,
 ) -> Result<Input, Failure> {
     let url = args
         .value("--url")

@@ -45,7 +45,7 @@ const HEADERS: [(&str, &str); 5] = [
     ("x-amz-user-agent", "bedrock-wire/0.1.0 md/converse-stream"),
 ];
 // 2025-06-01T12:00:00Z
-const UNIX_TIME: i64 = 1_748_779_200;
+const UNIX_TIME: u64 = 1_748_779_200;
 
 fn body() -> Vec<u8> {
     let mut body = String::from(r#"{"messages":[{"role":"user","content":[{"text":""#);
@@ -61,7 +61,7 @@ fn body() -> Vec<u8> {
 
 fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     let body = body();
-    let time = time::OffsetDateTime::from_unix_timestamp(UNIX_TIME).expect("time");
+    let time = UNIX_EPOCH + Duration::from_secs(UNIX_TIME);
     let creds = sigv4::Credentials::new(AKID, SECRET, Some(TOKEN.to_string()));
     let params = sigv4::SigningParams {
         region: "us-east-1",
@@ -75,7 +75,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         headers: &HEADERS,
         body: sigv4::SignableBody::Bytes(&body),
     };
-    let key = sigv4::SigningKey::derive(SECRET, time.date(), "us-east-1", "bedrock");
+    let key = sigv4::SigningKey::derive(SECRET, time, "us-east-1", "bedrock");
     let ring = sigv4::crypto::Crypto::new(&support::RING);
     let ring_creds = sigv4::Credentials::new(AKID, SECRET, Some(TOKEN.to_string()));
     let ring_params = sigv4::SigningParams {
@@ -85,20 +85,18 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         },
         ..params.clone()
     };
-    let ring_key =
-        sigv4::SigningKey::derive_with(ring, SECRET, time.date(), "us-east-1", "bedrock");
+    let ring_key = sigv4::SigningKey::derive_with(ring, SECRET, time, "us-east-1", "bedrock");
 
     // The official crate, same request.
     let identity =
         aws_credential_types::Credentials::new(AKID, SECRET, Some(TOKEN.into()), None, "bench")
             .into();
-    let system_time = UNIX_EPOCH + Duration::from_secs(u64::try_from(UNIX_TIME).expect("positive"));
     let aws_params: aws_sigv4::http_request::SigningParams<'_> =
         aws_sigv4::sign::v4::SigningParams::builder()
             .identity(&identity)
             .region("us-east-1")
             .name("bedrock")
-            .time(system_time)
+            .time(time)
             .settings(aws_sigv4::http_request::SigningSettings::default())
             .build()
             .expect("params")
@@ -123,8 +121,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     let mut group = c.benchmark_group(group_name);
     group.bench_function("sigv4 derive + sign (cold)", |b| {
         b.iter(|| {
-            let key =
-                sigv4::SigningKey::derive(black_box(SECRET), time.date(), "us-east-1", "bedrock");
+            let key = sigv4::SigningKey::derive(black_box(SECRET), time, "us-east-1", "bedrock");
             sigv4::sign_with_key(black_box(&req), black_box(&params), AKID, Some(TOKEN), &key)
                 .expect("sign")
         });
@@ -134,7 +131,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
             let key = sigv4::SigningKey::derive_with(
                 ring,
                 black_box(SECRET),
-                time.date(),
+                time,
                 "us-east-1",
                 "bedrock",
             );

@@ -208,7 +208,6 @@ impl Drop for BearerToken {
 ///
 /// ```
 /// use sigv4::{Auth, BearerToken, SignableBody, SignableRequest, SigningParams, SigningSettings};
-/// use time::macros::datetime;
 ///
 /// let auth = Auth::Bearer(BearerToken::new("bedrock-api-key-abc"));
 /// let req = SignableRequest {
@@ -220,7 +219,7 @@ impl Drop for BearerToken {
 /// let params = SigningParams {
 ///     region: "us-east-1",
 ///     service: "bedrock",
-///     time: datetime!(2025-01-01 0:00 UTC),
+///     time: sigv4::parse_amz_date("20250101T000000Z")?,
 ///     settings: SigningSettings::default(),
 /// };
 /// let out = auth.sign(&req, &params)?;

@@ -1,10 +1,11 @@
 //! `x-amz-date` formatting and parsing (`YYYYMMDDTHHMMSSZ`, always UTC).
 //!
-//! The civil date is computed from the Unix timestamp with Howard Hinnant's `civil_from_days`,
-//! so any `OffsetDateTime` (whatever its offset) formats without panicking.
+//! The civil date comes from [`crate::civil`] (Howard Hinnant's `civil_from_days`), so any
+//! `SystemTime`, before 1970 too, formats without panicking.
 
 use crate::Error;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use crate::civil::{UtcDateTime, days_from_civil, from_unix_parts};
+use std::time::SystemTime;
 
 /// A formatted signing time: `YYYYMMDDTHHMMSSZ`, and its first 8 bytes are the scope date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,20 +15,20 @@ pub(crate) struct AmzDate {
 
 impl AmzDate {
     /// Formats `time` in UTC; years outside 0000–9999 are an error.
-    pub(crate) fn new(time: OffsetDateTime) -> Result<Self, Error> {
-        let (y, mo, d, h, mi, s) = civil_utc(time);
-        if !(0..=9999).contains(&y) {
-            return Err(Error::TimeOutOfRange);
-        }
-        let mut buf = *b"00000000T000000Z";
+    pub(crate) fn new(time: SystemTime) -> Result<Self, Error> {
+        let t = UtcDateTime::from_system_time(time);
         // y is 0..=9999 here, every other field fits two digits.
-        let y = u32::try_from(y).unwrap_or(0);
+        let y = u32::try_from(t.year)
+            .ok()
+            .filter(|y| *y <= 9999)
+            .ok_or(Error::TimeOutOfRange)?;
+        let mut buf = *b"00000000T000000Z";
         put_digits(&mut buf, 0, y, 4);
-        put_digits(&mut buf, 4, mo, 2);
-        put_digits(&mut buf, 6, d, 2);
-        put_digits(&mut buf, 9, h, 2);
-        put_digits(&mut buf, 11, mi, 2);
-        put_digits(&mut buf, 13, s, 2);
+        put_digits(&mut buf, 4, t.month, 2);
+        put_digits(&mut buf, 6, t.day, 2);
+        put_digits(&mut buf, 9, t.hour, 2);
+        put_digits(&mut buf, 11, t.minute, 2);
+        put_digits(&mut buf, 13, t.second, 2);
         Ok(AmzDate { buf })
     }
 
@@ -42,16 +43,13 @@ impl AmzDate {
     }
 }
 
-/// The scope date `YYYYMMDD` of a calendar date (years outside 0000–9999 are an error).
-pub(crate) fn scope_date(date: Date) -> Result<[u8; 8], Error> {
-    let y = date.year();
-    if !(0..=9999).contains(&y) {
-        return Err(Error::TimeOutOfRange);
+/// The scope date `YYYYMMDD` of the UTC day of `time` (years outside 0000–9999 are an error).
+pub(crate) fn scope_date(time: SystemTime) -> Result<[u8; 8], Error> {
+    let d = AmzDate::new(time)?;
+    let mut buf = [0u8; 8];
+    for (dst, src) in buf.iter_mut().zip(d.buf.iter()) {
+        *dst = *src;
     }
-    let mut buf = *b"00000000";
-    put_digits(&mut buf, 0, u32::try_from(y).unwrap_or(0), 4);
-    put_digits(&mut buf, 4, u32::from(u8::from(date.month())), 2);
-    put_digits(&mut buf, 6, u32::from(date.day()), 2);
     Ok(buf)
 }
 
@@ -65,72 +63,40 @@ fn put_digits(buf: &mut [u8], at: usize, mut value: u32, width: usize) {
     }
 }
 
-/// (year, month, day, hour, minute, second) of `time` in UTC.
-fn civil_utc(time: OffsetDateTime) -> (i64, u32, u32, u32, u32, u32) {
-    if time.offset().is_utc() {
-        // Already UTC (the usual case): the fields are stored, no arithmetic needed.
-        return (
-            i64::from(time.year()),
-            u32::from(u8::from(time.month())),
-            u32::from(time.day()),
-            u32::from(time.hour()),
-            u32::from(time.minute()),
-            u32::from(time.second()),
-        );
-    }
-    let ts = time.unix_timestamp();
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    // Hinnant's civil_from_days, valid for the whole range `time` can represent.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let small = |v: i64| u32::try_from(v).unwrap_or(0);
-    (
-        y,
-        small(m),
-        small(d),
-        small(secs / 3600),
-        small(secs % 3600 / 60),
-        small(secs % 60),
-    )
-}
-
 /// Formats a time as an `x-amz-date` value, `YYYYMMDDTHHMMSSZ`, in UTC (sub-seconds dropped).
 ///
 /// ```
-/// use time::macros::datetime;
-/// assert_eq!(sigv4::format_amz_date(datetime!(2015-08-30 12:36:00 UTC)), "20150830T123600Z");
-/// // Any offset is converted to UTC first.
-/// assert_eq!(sigv4::format_amz_date(datetime!(2015-08-30 14:36:00.9 +02:00)), "20150830T123600Z");
+/// use std::time::{Duration, UNIX_EPOCH};
+/// // 2015-08-30 12:36:00 UTC
+/// let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+/// assert_eq!(sigv4::format_amz_date(t), "20150830T123600Z");
+/// assert_eq!(sigv4::format_amz_date(t + Duration::from_millis(900)), "20150830T123600Z");
+/// assert_eq!(sigv4::format_amz_date(UNIX_EPOCH - Duration::from_secs(1)), "19691231T235959Z");
 /// ```
 ///
 /// Years outside 0000–9999 (which [`sign`](crate::sign) rejects) are written with as many digits
-/// as they need.
-pub fn format_amz_date(time: OffsetDateTime) -> String {
+/// as they need, negative years with a `-`: never a panic.
+pub fn format_amz_date(time: SystemTime) -> String {
     if let Ok(d) = AmzDate::new(time) {
         d.as_str().to_owned()
     } else {
-        let (y, mo, d, h, mi, s) = civil_utc(time);
-        format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+        let t = UtcDateTime::from_system_time(time);
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year, t.month, t.day, t.hour, t.minute, t.second
+        )
     }
 }
 
 /// Parses an `x-amz-date` value, `YYYYMMDDTHHMMSSZ`, into a UTC time.
 ///
 /// ```
-/// use time::macros::datetime;
-/// assert_eq!(sigv4::parse_amz_date("20150830T123600Z")?, datetime!(2015-08-30 12:36:00 UTC));
+/// use std::time::{Duration, UNIX_EPOCH};
+/// assert_eq!(sigv4::parse_amz_date("20150830T123600Z")?, UNIX_EPOCH + Duration::from_secs(1_440_938_160));
 /// assert!(sigv4::parse_amz_date("20150230T123600Z").is_err()); // no 30 February
 /// # Ok::<(), sigv4::Error>(())
 /// ```
-pub fn parse_amz_date(s: &str) -> Result<OffsetDateTime, Error> {
+pub fn parse_amz_date(s: &str) -> Result<SystemTime, Error> {
     let b = s.as_bytes();
     if b.len() != 16 {
         return Err(Error::InvalidAmzDate {
@@ -153,79 +119,74 @@ pub fn parse_amz_date(s: &str) -> Result<OffsetDateTime, Error> {
             .iter()
             .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
     };
-    let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
-    let year = i32::try_from(num(0, 4)).unwrap_or(0);
-    let month =
-        Month::try_from(small(num(4, 6))).map_err(|_| Error::InvalidAmzDate { offset: 4 })?;
-    let date = Date::from_calendar_date(year, month, small(num(6, 8)))
-        .map_err(|_| Error::InvalidAmzDate { offset: 6 })?;
-    let time = Time::from_hms(small(num(9, 11)), small(num(11, 13)), small(num(13, 15)))
-        .map_err(|_| Error::InvalidAmzDate { offset: 9 })?;
-    Ok(PrimitiveDateTime::new(date, time).assume_utc())
+    let month = num(4, 6);
+    if !(1..=12).contains(&month) {
+        return Err(Error::InvalidAmzDate { offset: 4 });
+    }
+    let days = days_from_civil(i64::from(num(0, 4)), month, num(6, 8))
+        .ok_or(Error::InvalidAmzDate { offset: 6 })?;
+    let (h, mi, sec) = (num(9, 11), num(11, 13), num(13, 15));
+    if h > 23 || mi > 59 || sec > 59 {
+        return Err(Error::InvalidAmzDate { offset: 9 });
+    }
+    let secs = days * 86_400 + i64::from(h * 3600 + mi * 60 + sec);
+    // Not every platform's SystemTime reaches back to year 0000 (Windows starts at 1601).
+    from_unix_parts(secs, 0).ok_or(Error::TimeOutOfRange)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, datetime};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> SystemTime {
+        UtcDateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanosecond: 0,
+        }
+        .to_system_time()
+        .unwrap_or(UNIX_EPOCH)
+    }
 
     #[test]
     fn formats_and_round_trips() {
-        let t = datetime!(2015-08-30 12:36:00 UTC);
+        let t = at(2015, 8, 30, 12, 36, 0);
+        assert_eq!(t, UNIX_EPOCH + Duration::from_secs(1_440_938_160));
         assert_eq!(format_amz_date(t), "20150830T123600Z");
         assert_eq!(parse_amz_date("20150830T123600Z"), Ok(t));
-        let leap = datetime!(2024-02-29 23:59:59 UTC);
+        let leap = at(2024, 2, 29, 23, 59, 59);
         assert_eq!(parse_amz_date(&format_amz_date(leap)), Ok(leap));
+        assert_eq!(format_amz_date(at(1970, 1, 1, 0, 0, 0)), "19700101T000000Z");
         assert_eq!(
-            format_amz_date(datetime!(1970-01-01 0:00 UTC)),
-            "19700101T000000Z"
-        );
-        assert_eq!(
-            format_amz_date(datetime!(1969-12-31 23:59:59 UTC)),
+            format_amz_date(at(1969, 12, 31, 23, 59, 59)),
             "19691231T235959Z"
         );
+        assert_eq!(format_amz_date(at(0, 1, 1, 0, 0, 0)), "00000101T000000Z");
         assert_eq!(
-            format_amz_date(datetime!(0000-01-01 0:00 UTC)),
-            "00000101T000000Z"
+            format_amz_date(at(9999, 12, 31, 23, 59, 59)),
+            "99991231T235959Z"
+        );
+        // Sub-seconds are dropped, also before 1970 (rounded down, never up into the next second).
+        assert_eq!(
+            format_amz_date(UNIX_EPOCH - Duration::from_millis(1)),
+            "19691231T235959Z"
         );
     }
 
     #[test]
-    fn offsets_are_converted_to_utc() {
-        assert_eq!(
-            format_amz_date(datetime!(2015-08-31 01:00 +12:00)),
-            "20150830T130000Z"
-        );
-        assert_eq!(
-            format_amz_date(datetime!(9999-12-31 23:00 -05:00)),
-            "100000101T040000Z"
-        );
-        assert_eq!(
-            AmzDate::new(datetime!(9999-12-31 23:00 -05:00)),
-            Err(Error::TimeOutOfRange)
-        );
-        assert_eq!(
-            AmzDate::new(datetime!(-0001-12-31 23:00 UTC)),
-            Err(Error::TimeOutOfRange)
-        );
-    }
-
-    #[test]
-    fn utc_fast_path_agrees_with_the_arithmetic() {
-        let offset = time::UtcOffset::from_hms(5, 30, 0).unwrap();
-        for ts in [
-            0_i64,
-            1,
-            86_399,
-            951_782_400,
-            1_748_779_200,
-            4_102_444_799,
-            -1,
-            -86_401,
-        ] {
-            let utc = OffsetDateTime::from_unix_timestamp(ts).unwrap();
-            assert_eq!(civil_utc(utc), civil_utc(utc.to_offset(offset)), "{ts}");
-        }
+    fn years_outside_0000_to_9999_are_an_error_not_a_panic() {
+        let after = at(9999, 12, 31, 23, 59, 59) + Duration::from_secs(1);
+        assert_eq!(format_amz_date(after), "100000101T000000Z");
+        assert_eq!(AmzDate::new(after), Err(Error::TimeOutOfRange));
+        assert_eq!(scope_date(after), Err(Error::TimeOutOfRange));
+        let before = at(0, 1, 1, 0, 0, 0) - Duration::from_secs(3600);
+        assert_eq!(format_amz_date(before), "-0011231T230000Z");
+        assert_eq!(AmzDate::new(before), Err(Error::TimeOutOfRange));
     }
 
     #[test]
@@ -244,7 +205,19 @@ mod tests {
             Err(Error::InvalidAmzDate { offset: 4 })
         );
         assert_eq!(
+            parse_amz_date("20150030T123600Z"),
+            Err(Error::InvalidAmzDate { offset: 4 })
+        );
+        assert_eq!(
+            parse_amz_date("21000229T123600Z"),
+            Err(Error::InvalidAmzDate { offset: 6 })
+        );
+        assert_eq!(
             parse_amz_date("20150830T246000Z"),
+            Err(Error::InvalidAmzDate { offset: 9 })
+        );
+        assert_eq!(
+            parse_amz_date("20150830T235960Z"),
             Err(Error::InvalidAmzDate { offset: 9 })
         );
         assert!(parse_amz_date("2015083１T12360Z").is_err());
@@ -252,6 +225,6 @@ mod tests {
 
     #[test]
     fn scope_dates() {
-        assert_eq!(&scope_date(date!(2015 - 08 - 30)).unwrap(), b"20150830");
+        assert_eq!(scope_date(at(2015, 8, 30, 23, 59, 59)), Ok(*b"20150830"));
     }
 }

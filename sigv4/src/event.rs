@@ -22,7 +22,7 @@ use crate::date::AmzDate;
 use crate::encode::{hex32, push_hex};
 use crate::key::SigningKey;
 use crate::string_to_sign::push_scope;
-use time::OffsetDateTime;
+use std::time::SystemTime;
 
 /// The algorithm line of an event's string to sign.
 pub const EVENT_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
@@ -103,10 +103,9 @@ fn encode_date_header(millis: i64) -> [u8; DATE_HEADER_LEN] {
 ///
 /// ```
 /// use sigv4::{SigningKey, sign_event_message};
-/// use time::macros::datetime;
 ///
-/// let time = datetime!(2025-01-01 12:00:00 UTC);
-/// let key = SigningKey::derive("secret", time.date(), "us-east-1", "bedrock");
+/// let time = sigv4::parse_amz_date("20250101T120000Z")?;
+/// let key = SigningKey::derive("secret", time, "us-east-1", "bedrock");
 /// let request_signature = "6c9f1d2b4f5e0e3c0e4f8c5d2f1a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
 /// let first = sign_event_message(b"encoded message", request_signature, time, &key)?;
 /// let second = sign_event_message(b"next message", &first.signature, time, &key)?;
@@ -117,7 +116,7 @@ fn encode_date_header(millis: i64) -> [u8; DATE_HEADER_LEN] {
 pub fn sign_event_message(
     message: &[u8],
     prior_signature: &str,
-    time: OffsetDateTime,
+    time: SystemTime,
     key: &SigningKey,
 ) -> Result<EventSignature, Error> {
     if prior_signature.len() != 64
@@ -129,7 +128,7 @@ pub fn sign_event_message(
     }
     let amz_date = AmzDate::new(time)?;
     key.check_scope(amz_date.date(), key.region(), key.service())?;
-    let date_millis = time.unix_timestamp().saturating_mul(1000);
+    let date_millis = crate::civil::unix_parts(time).0.saturating_mul(1000);
 
     let mut sts = String::with_capacity(EVENT_ALGORITHM.len() + 16 + 64 + 64 * 3 + 8);
     sts.push_str(EVENT_ALGORITHM);
@@ -157,7 +156,7 @@ pub fn sign_event_message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn header_layouts() {
@@ -168,8 +167,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_prior_signatures_and_wrong_day() {
-        let t = datetime!(2025-01-01 0:00 UTC);
-        let key = SigningKey::derive("s", t.date(), "r", "svc");
+        let t = UNIX_EPOCH + Duration::from_secs(1_735_689_600); // 2025-01-01 00:00 UTC
+        let key = SigningKey::derive("s", t, "r", "svc");
         let good = "0".repeat(64);
         assert_eq!(
             sign_event_message(b"", "abc", t, &key),
@@ -181,7 +180,7 @@ mod tests {
         );
         assert!(sign_event_message(b"", &good, t, &key).is_ok());
         assert_eq!(
-            sign_event_message(b"", &good, datetime!(2025-01-02 0:00 UTC), &key),
+            sign_event_message(b"", &good, t + Duration::from_secs(86_400), &key),
             Err(Error::KeyScopeMismatch { field: "date" })
         );
     }

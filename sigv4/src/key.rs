@@ -15,7 +15,7 @@ use crate::crypto::{Crypto, HmacKey};
 use crate::date::scope_date;
 use std::fmt;
 use std::sync::Arc;
-use time::Date;
+use std::time::SystemTime;
 
 /// The SigV4 signing key for one day, region and service.
 ///
@@ -29,11 +29,13 @@ use time::Date;
 ///
 /// ```
 /// use sigv4::SigningKey;
-/// use time::macros::date;
+/// use std::time::{Duration, UNIX_EPOCH};
 ///
-/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", date!(2015-08-30), "us-east-1", "iam");
-/// assert!(key.is_valid_for(date!(2015-08-30), "us-east-1", "iam"));
-/// assert!(!key.is_valid_for(date!(2015-08-31), "us-east-1", "iam"));
+/// let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160); // 2015-08-30 12:36:00 UTC
+/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", time, "us-east-1", "iam");
+/// // Valid for the whole UTC day of `time`, and only that day.
+/// assert!(key.is_valid_for(time + Duration::from_secs(11 * 3600), "us-east-1", "iam"));
+/// assert!(!key.is_valid_for(time + Duration::from_secs(12 * 3600), "us-east-1", "iam"));
 /// // The AWS documentation's example key.
 /// assert_eq!(key.to_hex(), "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
 /// assert_eq!(format!("{key:?}"), r#"SigningKey { date: "20150830", region: "us-east-1", service: "iam", key: "** redacted **", .. }"#);
@@ -49,29 +51,27 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
-    /// Derives the key for `date` (the UTC day of the signing time), `region` and `service`
+    /// Derives the key for the UTC day of `time` (the signing time), `region` and `service`
     /// with the built-in [`Crypto::SHA2`] backend (cargo feature `sha2`).
     #[cfg(any(feature = "sha2", test))]
-    pub fn derive(secret: &str, date: Date, region: &str, service: &str) -> Self {
-        Self::derive_with(Crypto::SHA2, secret, date, region, service)
+    pub fn derive(secret: &str, time: SystemTime, region: &str, service: &str) -> Self {
+        Self::derive_with(Crypto::SHA2, secret, time, region, service)
     }
 
     /// `derive` with the given SHA-256/HMAC backend.
     pub fn derive_with(
         crypto: Crypto,
         secret: &str,
-        date: Date,
+        time: SystemTime,
         region: &str,
         service: &str,
     ) -> Self {
-        let date_str = match scope_date(date) {
-            Ok(buf) => String::from_utf8_lossy(&buf).into_owned(),
-            Err(_) => format!(
-                "{:04}{:02}{:02}",
-                date.year(),
-                u8::from(date.month()),
-                date.day()
-            ),
+        let date_str = if let Ok(buf) = scope_date(time) {
+            String::from_utf8_lossy(&buf).into_owned()
+        } else {
+            // A year outside 0000-9999: signing with it fails anyway (`Error::TimeOutOfRange`).
+            let full = crate::format_amz_date(time);
+            full.split('T').next().unwrap_or_default().to_owned()
         };
         Self::derive_for(crypto, secret, &date_str, region, service)
     }
@@ -116,9 +116,9 @@ impl SigningKey {
         }
     }
 
-    /// Whether this key was derived for this day, region and service.
-    pub fn is_valid_for(&self, date: Date, region: &str, service: &str) -> bool {
-        scope_date(date).is_ok_and(|d| d == self.date.as_bytes())
+    /// Whether this key was derived for the UTC day of `time`, this region and this service.
+    pub fn is_valid_for(&self, time: SystemTime, region: &str, service: &str) -> bool {
+        scope_date(time).is_ok_and(|d| d == self.date.as_bytes())
             && self.region == region
             && self.service == service
     }
@@ -221,7 +221,7 @@ mod tests {
         // A secret longer than one block takes the heap path; the result must equal the
         // definition computed step by step.
         let secret = "s".repeat(100);
-        let date = time::macros::date!(2020 - 01 - 02);
+        let date = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_923_200); // 2020-01-02
         let key = SigningKey::derive(&secret, date, "r", "svc");
         let k_date = hmac(format!("AWS4{secret}").as_bytes(), b"20200102");
         let expected = hmac(&hmac(&hmac(&k_date, b"r"), b"svc"), b"aws4_request");
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn pre_keyed_state_equals_fresh_hmac() {
-        let key = SigningKey::derive("secret", time::macros::date!(2020 - 01 - 02), "r", "s");
+        let key = SigningKey::derive("secret", std::time::UNIX_EPOCH, "r", "s");
         assert_eq!(key.crypto(), Crypto::SHA2);
         assert_eq!(key.sign_bytes(b"abc"), hmac(key.as_bytes(), b"abc"));
         assert_eq!(key.sign_bytes(b"abc"), key.sign_bytes(b"abc"));

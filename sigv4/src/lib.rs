@@ -1,18 +1,18 @@
 //! AWS Signature Version 4 request signing: pure functions over bytes.
 //!
 //! No I/O, no clock, no environment, no async: the signing time is an input, and signing returns
-//! the headers to add instead of mutating a request type. Runtime dependencies are `sha2` and
-//! `time` only (HMAC-SHA256 is built on `sha2`'s block function and checked against the `hmac`
-//! crate in the tests). SHA-256 and HMAC go through a [`crypto::Crypto`] backend chosen in
-//! [`SigningSettings::crypto`]: the `sha2` one is built in (default cargo feature `sha2`); with
-//! `default-features = false` the only runtime dependency is `time` and the caller supplies the
-//! backend (e.g. one on `ring`, which rustls already links).
+//! the headers to add instead of mutating a request type. SHA-256 and HMAC go through a
+//! [`crypto::Crypto`] backend chosen in [`SigningSettings::crypto`]: the `sha2` one is built in
+//! (default cargo feature `sha2`, the only runtime dependency; HMAC-SHA256 is built on its
+//! block function and checked against the `hmac` crate in the tests); with
+//! `default-features = false` there is no runtime dependency and the caller supplies the
+//! backend (e.g. one on `ring`, which rustls already links). The signing time is a
+//! [`std::time::SystemTime`], converted to a UTC date by hand in [`civil`].
 //!
 //! # Example: sign a Bedrock ConverseStream request
 //!
 //! ```
 //! use sigv4::{Credentials, SignableBody, SignableRequest, SigningParams, SigningSettings};
-//! use time::macros::datetime;
 //!
 //! let creds = Credentials::new(
 //!     "AKIDEXAMPLE",
@@ -32,7 +32,7 @@
 //! let params = SigningParams {
 //!     region: "us-east-1",
 //!     service: "bedrock",
-//!     time: datetime!(2025-06-01 12:00:00 UTC), // from your clock
+//!     time: sigv4::parse_amz_date("20250601T120000Z")?, // a SystemTime: from your clock
 //!     settings: SigningSettings::default(),
 //! };
 //! let out = sigv4::sign(&req, &params, &creds)?;
@@ -57,6 +57,8 @@
 //!   service but S3.
 //! - [`canonical`]: the canonical request (and a [`redacted`](canonical::redacted) form for logs).
 //! - [`string_to_sign`]: the string to sign.
+//! - [`civil`]: the signing time ([`SystemTime`](std::time::SystemTime)) as a UTC date, and
+//!   [`format_amz_date`] / [`parse_amz_date`] (module `date`): `YYYYMMDDTHHMMSSZ`.
 //! - [`SigningKey`] (module `key`): the derived key, cacheable per day, region and service.
 //! - [`Credentials`], [`BearerToken`], [`Auth`] (module `credentials`): who signs, redacted in
 //!   `Debug`.
@@ -75,6 +77,7 @@
 //! an [`Error`], never a panic, and no error carries a secret or a header value.
 
 pub mod canonical;
+pub mod civil;
 mod credentials;
 pub mod crypto;
 mod date;

@@ -101,11 +101,10 @@ fn redact_url(url: &str) -> String {
 /// ```
 /// use sigv4::{Credentials, SignableBody, SignableRequest, SigningParams, SigningSettings};
 /// use std::time::Duration;
-/// use time::macros::datetime;
 ///
 /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 /// let req = SignableRequest { method: "GET", url: "https://example.amazonaws.com/", headers: &[], body: SignableBody::Bytes(b"") };
-/// let params = SigningParams { region: "us-east-1", service: "service", time: datetime!(2015-08-30 12:36:00 UTC), settings: SigningSettings::default() };
+/// let params = SigningParams { region: "us-east-1", service: "service", time: sigv4::parse_amz_date("20150830T123600Z")?, settings: SigningSettings::default() };
 /// let out = sigv4::presign(&req, &params, &creds, Duration::from_secs(3600))?;
 /// assert!(out.url.starts_with("https://example.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&"));
 /// assert_eq!(out.signature, "e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d");

@@ -14,7 +14,7 @@ use crate::string_to_sign::{push_scope, string_to_sign_with};
 use crate::url::{self, Url};
 use crate::{Credentials, Error};
 use std::fmt;
-use time::OffsetDateTime;
+use std::time::SystemTime;
 
 /// A request to sign, borrowed from wherever it lives.
 #[derive(Debug, Clone, Copy)]
@@ -62,7 +62,7 @@ pub struct SigningParams<'a> {
     /// The signing name of the service (`"bedrock"` for Bedrock Runtime).
     pub service: &'a str,
     /// The signing time (read from a clock by the caller; this crate never reads one).
-    pub time: OffsetDateTime,
+    pub time: SystemTime,
     /// How to sign.
     pub settings: SigningSettings,
 }
@@ -221,7 +221,6 @@ pub(crate) fn prepare<'a>(
 ///
 /// ```
 /// use sigv4::{Credentials, SignableBody, SignableRequest, SigningParams, SigningSettings};
-/// use time::macros::datetime;
 ///
 /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
 /// let req = SignableRequest {
@@ -233,7 +232,7 @@ pub(crate) fn prepare<'a>(
 /// let params = SigningParams {
 ///     region: "us-east-1",
 ///     service: "service",
-///     time: datetime!(2015-08-30 12:36:00 UTC),
+///     time: sigv4::parse_amz_date("20150830T123600Z")?,
 ///     settings: SigningSettings::default(),
 /// };
 /// let out = sigv4::sign(&req, &params, &creds)?;
@@ -274,10 +273,9 @@ pub fn sign(
 ///
 /// ```
 /// use sigv4::{SignableBody, SignableRequest, SigningKey, SigningParams, SigningSettings};
-/// use time::macros::datetime;
 ///
-/// let time = datetime!(2015-08-30 12:36:00 UTC);
-/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", time.date(), "us-east-1", "service");
+/// let time = sigv4::parse_amz_date("20150830T123600Z")?;
+/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", time, "us-east-1", "service");
 /// let req = SignableRequest { method: "GET", url: "https://example.amazonaws.com/", headers: &[], body: SignableBody::Bytes(b"") };
 /// let params = SigningParams { region: "us-east-1", service: "service", time, settings: SigningSettings::default() };
 /// let out = sigv4::sign_with_key(&req, &params, "AKIDEXAMPLE", None, &key)?;

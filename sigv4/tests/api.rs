@@ -10,7 +10,7 @@ use sigv4::{
     Auth, BearerToken, Credentials, Error, SessionTokenMode, SignableBody, SignableRequest,
     SigningKey, SigningParams, SigningSettings,
 };
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use time::macros::datetime;
 
 const SECRET: &str = "PLANTED-SECRET-wJalrXUtnFEMI/K7MDENG+bPxRfiCY";
@@ -22,7 +22,7 @@ fn params() -> SigningParams<'static> {
     SigningParams {
         region: "us-east-1",
         service: "bedrock",
-        time: datetime!(2025-06-01 12:00:00 UTC),
+        time: SystemTime::from(datetime!(2025-06-01 12:00:00 UTC)),
         settings: SigningSettings::default(),
     }
 }
@@ -46,7 +46,7 @@ fn assert_clean(what: &str, text: &str) {
 fn planted_secrets_appear_in_no_debug_display_or_error() {
     let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()));
     let bearer = BearerToken::new(BEARER);
-    let key = SigningKey::derive(SECRET, params().time.date(), "us-east-1", "bedrock");
+    let key = SigningKey::derive(SECRET, params().time, "us-east-1", "bedrock");
     let key_hex = key.to_hex();
     assert_clean("Credentials", &format!("{creds:?} {creds:#?}"));
     assert_clean("BearerToken", &format!("{bearer:?} {bearer:#?}"));
@@ -199,7 +199,7 @@ fn bad_input_is_a_typed_error() {
         Err(Error::InvalidScope { field: "service" })
     );
     let p = SigningParams {
-        time: datetime!(-0001-01-01 0:00 UTC),
+        time: SystemTime::from(datetime!(-0001-01-01 0:00 UTC)),
         ..params()
     };
     assert_eq!(
@@ -232,7 +232,7 @@ proptest! {
     ) {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let creds = Credentials::new(akid, "secret", token);
-        let time = time::OffsetDateTime::from_unix_timestamp(i64::from(ts) * 100).expect("in range");
+        let time = sigv4::civil::from_unix_parts(i64::from(ts) * 100, 0).expect("in range");
         let params = SigningParams { region: &region, service: "bedrock", time, settings: SigningSettings::default() };
         for body in [SignableBody::Bytes(&body), SignableBody::Precomputed(&hash), SignableBody::UnsignedPayload] {
             let req = SignableRequest { method: &method, url: &url, headers: &headers, body };
@@ -284,7 +284,7 @@ fn bearer_adds_exactly_one_authorization_header() {
 fn cached_key_signs_identically_and_checks_its_scope() {
     let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()));
     let p = params();
-    let key = SigningKey::derive(SECRET, p.time.date(), "us-east-1", "bedrock");
+    let key = SigningKey::derive(SECRET, p.time, "us-east-1", "bedrock");
     let headers = [("content-type", "application/json")];
     let fresh = sigv4::sign(&request(&headers), &p, &creds).expect("sign");
     let cached = sigv4::sign_with_key(&request(&headers), &p, "AKIDEXAMPLE", Some(TOKEN), &key)
@@ -292,13 +292,13 @@ fn cached_key_signs_identically_and_checks_its_scope() {
     assert_eq!(fresh, cached);
     // Later the same UTC day: same key.
     let later = SigningParams {
-        time: datetime!(2025-06-01 23:59:59 UTC),
+        time: SystemTime::from(datetime!(2025-06-01 23:59:59 UTC)),
         ..params()
     };
     assert!(sigv4::sign_with_key(&request(&headers), &later, "AKIDEXAMPLE", None, &key).is_ok());
     // 01:00 at +02:00 is the previous UTC day.
     let other_day = SigningParams {
-        time: datetime!(2025-06-01 01:00 +02:00),
+        time: SystemTime::from(datetime!(2025-06-01 01:00 +02:00)),
         ..params()
     };
     assert_eq!(
@@ -386,12 +386,36 @@ fn credentials_remember_their_key_without_changing_any_signature() {
     let reused = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_string()));
     let headers = [("content-type", "application/json")];
     let scopes = [
-        ("us-east-1", "bedrock", datetime!(2025-06-01 12:00 UTC)),
-        ("us-east-1", "bedrock", datetime!(2025-06-01 18:00 UTC)),
-        ("us-east-1", "bedrock", datetime!(2025-06-02 00:00 UTC)),
-        ("us-west-2", "bedrock", datetime!(2025-06-02 00:00 UTC)),
-        ("us-west-2", "s3", datetime!(2025-06-02 00:00 UTC)),
-        ("us-east-1", "bedrock", datetime!(2025-06-01 12:00 UTC)),
+        (
+            "us-east-1",
+            "bedrock",
+            SystemTime::from(datetime!(2025-06-01 12:00 UTC)),
+        ),
+        (
+            "us-east-1",
+            "bedrock",
+            SystemTime::from(datetime!(2025-06-01 18:00 UTC)),
+        ),
+        (
+            "us-east-1",
+            "bedrock",
+            SystemTime::from(datetime!(2025-06-02 00:00 UTC)),
+        ),
+        (
+            "us-west-2",
+            "bedrock",
+            SystemTime::from(datetime!(2025-06-02 00:00 UTC)),
+        ),
+        (
+            "us-west-2",
+            "s3",
+            SystemTime::from(datetime!(2025-06-02 00:00 UTC)),
+        ),
+        (
+            "us-east-1",
+            "bedrock",
+            SystemTime::from(datetime!(2025-06-01 12:00 UTC)),
+        ),
     ];
     for (region, service, time) in scopes {
         let p = SigningParams {
@@ -410,7 +434,7 @@ fn credentials_remember_their_key_without_changing_any_signature() {
             sigv4::sign(&request(&headers), &p, &reused.clone()).expect("clone"),
             want
         );
-        let key = SigningKey::derive(SECRET, time.date(), region, service);
+        let key = SigningKey::derive(SECRET, time, region, service);
         let with_key =
             sigv4::sign_with_key(&request(&headers), &p, "AKIDEXAMPLE", Some(TOKEN), &key);
         assert_eq!(with_key.expect("key"), want);

@@ -92,11 +92,11 @@ fn every_backend_agrees_on_sha256_and_hmac_at_every_length() {
 #[test]
 fn a_key_signs_with_its_own_backend_when_settings_say_none() {
     let time = sigv4::parse_amz_date("20150830T123600Z").expect("date");
-    let key = SigningKey::derive_with(ring(), SECRET, time.date(), "us-east-1", "service");
+    let key = SigningKey::derive_with(ring(), SECRET, time, "us-east-1", "service");
     assert_eq!(key.crypto(), ring());
     // The AWS documentation's example key (service `iam`).
     assert_eq!(
-        SigningKey::derive_with(ring(), SECRET, time.date(), "us-east-1", "iam").to_hex(),
+        SigningKey::derive_with(ring(), SECRET, time, "us-east-1", "iam").to_hex(),
         "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
     );
     let out = sigv4::sign_with_key(&request(), &params(None), AKID, None, &key).expect("sign");
@@ -118,7 +118,7 @@ fn a_key_signs_with_its_own_backend_when_settings_say_none() {
     let prior = "0".repeat(64);
     let ours = sigv4::sign_event_message(b"message", &prior, time, &key).expect("event");
     for crypto in support::backends() {
-        let other = SigningKey::derive_with(crypto, SECRET, time.date(), "us-east-1", "service");
+        let other = SigningKey::derive_with(crypto, SECRET, time, "us-east-1", "service");
         let theirs = sigv4::sign_event_message(b"message", &prior, time, &other).expect("event");
         assert_eq!(ours, theirs, "{crypto:?}");
         assert_eq!(&other, &key, "keys compare by bytes and scope, not backend");

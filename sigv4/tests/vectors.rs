@@ -30,7 +30,7 @@ use sigv4::{
     SigningParams, SigningSettings,
 };
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -183,7 +183,7 @@ fn split_target(target: &str) -> (String, Vec<(String, String)>) {
 
 struct Context {
     token: Option<String>,
-    time: OffsetDateTime,
+    time: SystemTime,
     expires: u64,
     normalize: bool,
     sign_body: bool,
@@ -202,7 +202,8 @@ impl Context {
         Context {
             token: creds["token"].as_str().map(str::to_string),
             time: OffsetDateTime::parse(json["timestamp"].as_str().expect("timestamp"), &Rfc3339)
-                .expect("rfc3339"),
+                .expect("rfc3339")
+                .into(),
             expires: json["expiration_in_seconds"].as_u64().expect("expiry"),
             normalize: json["normalize"].as_bool().expect("normalize"),
             sign_body: json["sign_body"].as_bool().expect("sign_body"),

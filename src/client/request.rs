@@ -246,7 +246,7 @@ pub(crate) fn prepare(
     let params = sigv4::SigningParams {
         region,
         service,
-        time: time::OffsetDateTime::from(time),
+        time,
         settings: crate::crypto::signing_settings(),
     };
     let out = auth

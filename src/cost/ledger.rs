@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::datetime::UtcDate;
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
 
 use super::{CostGuard, Estimate, Usd};
 use crate::clock::Clock;
@@ -48,7 +48,7 @@ pub struct BudgetExceeded {
     /// The model priced.
     pub model: String,
     /// The UTC day.
-    pub day: Date,
+    pub day: UtcDate,
 }
 
 impl fmt::Display for BudgetExceeded {
@@ -110,7 +110,7 @@ pub struct UsageSnapshot {
     /// By model (the id sent).
     pub by_model: BTreeMap<String, Totals>,
     /// By the UTC day the request was admitted on.
-    pub by_day: BTreeMap<Date, Totals>,
+    pub by_day: BTreeMap<UtcDate, Totals>,
     /// Estimates reserved by requests in flight.
     pub in_flight: Usd,
     /// Requests in flight.
@@ -121,7 +121,7 @@ pub struct UsageSnapshot {
 struct State {
     snap: UsageSnapshot,
     /// Reserved estimates and their count, by admission day.
-    reserved: BTreeMap<Date, (Usd, u64)>,
+    reserved: BTreeMap<UtcDate, (Usd, u64)>,
 }
 
 /// A client's usage accounting and cap enforcement (see the [module docs](super)). Every method
@@ -167,8 +167,8 @@ impl UsageLedger {
     }
 
     /// The current UTC day by the ledger's clock.
-    pub fn today(&self) -> Date {
-        OffsetDateTime::from(self.clock.now()).date()
+    pub fn today(&self) -> UtcDate {
+        UtcDate::of(self.clock.now())
     }
 
     /// The cost of `usage` on `price_model` (alias, id, profile id or ARN) by the guard's prices.
@@ -234,7 +234,7 @@ impl UsageLedger {
         })
     }
 
-    fn release(st: &mut State, day: Date, amount: Usd) {
+    fn release(st: &mut State, day: UtcDate, amount: Usd) {
         if let Some(entry) = st.reserved.get_mut(&day) {
             entry.0 = entry.0.minus(amount);
             entry.1 = entry.1.saturating_sub(1);
@@ -246,7 +246,7 @@ impl UsageLedger {
         st.snap.in_flight_requests = st.snap.in_flight_requests.saturating_sub(1);
     }
 
-    fn record(st: &mut State, key: &str, day: Date, usage: &Usage, cost: Usd) {
+    fn record(st: &mut State, key: &str, day: UtcDate, usage: &Usage, cost: Usd) {
         st.snap.total.add(usage, cost);
         st.snap
             .by_model
@@ -287,7 +287,7 @@ impl UsageLedger {
     }
 
     /// Totals by UTC day.
-    pub fn by_day(&self) -> BTreeMap<Date, Totals> {
+    pub fn by_day(&self) -> BTreeMap<UtcDate, Totals> {
         self.lock().snap.by_day.clone()
     }
 
@@ -319,7 +319,7 @@ impl UsageLedger {
 pub struct Reservation {
     ledger: Arc<UsageLedger>,
     key: String,
-    day: Date,
+    day: UtcDate,
     estimate: Estimate,
     reported: Usage,
     open: bool,

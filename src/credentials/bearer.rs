@@ -52,7 +52,7 @@ pub fn mint(
     let params = sigv4::SigningParams {
         region,
         service: "bedrock",
-        time: time::OffsetDateTime::from(now),
+        time: now,
         settings: crate::crypto::signing_settings(),
     };
     let out = sigv4::presign(&req, &params, creds, lifetime)

@@ -19,7 +19,7 @@ pub(crate) fn from_env(env: &Env) -> Result<Option<AwsCredentials>, Error> {
         .map(|t| t.trim().to_owned());
     let expires_at = env
         .get("AWS_CREDENTIAL_EXPIRATION")
-        .and_then(super::parse_rfc3339);
+        .and_then(|e| super::parse_rfc3339(e).ok());
     Ok(Some(AwsCredentials::new(
         sigv4::Credentials::new(ak.trim(), sk.trim(), token),
         expires_at,

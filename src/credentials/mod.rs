@@ -364,11 +364,9 @@ impl fmt::Debug for LoadContext {
     }
 }
 
-/// Parses an RFC 3339 timestamp (`2026-11-21T23:00:00Z`).
-pub(crate) fn parse_rfc3339(s: &str) -> Option<SystemTime> {
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(SystemTime::from)
+/// Parses an RFC 3339 timestamp (`2026-11-21T23:00:00Z`), as credential expirations are written.
+pub(crate) fn parse_rfc3339(s: &str) -> Result<SystemTime, crate::datetime::DateTimeError> {
+    crate::datetime::parse_rfc3339(s)
 }
 
 /// Parses the JSON credential shape shared by `credential_process`, container and IMDS
@@ -398,9 +396,10 @@ pub(crate) fn parse_json_credentials(
     };
     let token = s("SessionToken").or_else(|| s("Token")).map(str::to_owned);
     let expires_at = match s("Expiration") {
-        Some(e) => Some(parse_rfc3339(e).ok_or_else(|| {
-            Error::credentials(format!("{what}: Expiration {e:?} is not an RFC 3339 time"))
-        })?),
+        Some(e) => Some(
+            parse_rfc3339(e)
+                .map_err(|err| Error::credentials(format!("{what}: Expiration {e:?}: {err}")))?,
+        ),
         None => None,
     };
     Ok(AwsCredentials::new(

@@ -53,8 +53,11 @@ pub(crate) async fn load(cfg: &SsoConfig, ctx: &LoadContext) -> Result<AwsCreden
     let expires = v
         .get("expiresAt")
         .and_then(serde_json::Value::as_str)
-        .and_then(super::parse_rfc3339)
-        .ok_or_else(|| Error::credentials("SSO token cache: no valid expiresAt"))?;
+        .ok_or_else(|| Error::credentials("SSO token cache: no expiresAt"))
+        .and_then(|e| {
+            super::parse_rfc3339(e)
+                .map_err(|err| Error::credentials(format!("SSO token cache: expiresAt: {err}")))
+        })?;
     if ctx.clock.now() >= expires {
         return Err(Error::credentials(
             "SSO: the cached access token has expired; run `aws sso login`",

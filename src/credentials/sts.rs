@@ -88,7 +88,7 @@ pub(crate) async fn assume_role(
     let signing = sigv4::SigningParams {
         region,
         service: "sts",
-        time: time::OffsetDateTime::from(now),
+        time: now,
         settings: crate::crypto::signing_settings(),
     };
     let out = sigv4::sign(&signable, &signing, base)
@@ -148,7 +148,7 @@ pub(crate) fn parse_response(
     let token = field("SessionToken")?;
     let exp = field("Expiration")?;
     let expires_at = parse_rfc3339(exp)
-        .ok_or_else(|| Error::credentials(format!("{what}: Expiration {exp:?} is not RFC 3339")))?;
+        .map_err(|e| Error::credentials(format!("{what}: Expiration {exp:?}: {e}")))?;
     Ok(AwsCredentials::new(
         sigv4::Credentials::new(ak, sk, Some(token.to_owned())),
         Some(expires_at),

@@ -510,13 +510,10 @@ fn request_id(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012x}")
 }
 
-/// An HTTP-date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// An HTTP-date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`
+/// (the same as [`crate::datetime::format_http_date`]).
 pub fn http_date(t: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(t);
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    t.format(&format).unwrap_or_default()
+    crate::datetime::format_http_date(t)
 }
 
 #[cfg(test)]

@@ -227,7 +227,7 @@ fn verify_sigv4(
         )
     })?;
     if check_skew {
-        check_clock_skew(amz_date, SystemTime::from(time), server_now)?;
+        check_clock_skew(amz_date, time, server_now)?;
     }
     if !amz_date.starts_with(parsed.date) || parsed.date.len() != 8 {
         return Err(AuthFailure::new(
@@ -319,7 +319,7 @@ fn check_clock_skew(
     request_time: SystemTime,
     server_now: SystemTime,
 ) -> Result<(), AuthFailure> {
-    let fmt = |t: SystemTime| sigv4::format_amz_date(time::OffsetDateTime::from(t));
+    let fmt = sigv4::format_amz_date;
     if request_time + MAX_SKEW < server_now {
         return Err(AuthFailure::new(
             "InvalidSignatureException",

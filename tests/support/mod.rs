@@ -228,7 +228,5 @@ pub fn t0() -> std::time::SystemTime {
 
 /// RFC 3339 text for `t0() + secs`.
 pub fn rfc3339_after(secs: u64) -> String {
-    let t = time::OffsetDateTime::from(t0() + std::time::Duration::from_secs(secs));
-    t.format(&time::format_description::well_known::Rfc3339)
-        .expect("format")
+    bedrock_wire::datetime::format_rfc3339(t0() + std::time::Duration::from_secs(secs))
 }
