@@ -17,13 +17,13 @@ OUT=${RESULTS:-$(mktemp -d)}
 mkdir -p "$OUT"
 log() { echo "[run.sh] $*" >&2; }
 
-# Two binaries from one source: bench-ours links only bedrock-wire (and serves the replay
-# server), bench-sdk only the SDK; neither library's code is in the other's process.
-log "building the harness (release): bench-ours, bench-sdk"
-cargo build --release --quiet --features ours >&2
-cp "$TARGET/release/bedrock-wire-bench" "$TARGET/release/bench-ours"
-cargo build --release --quiet --features sdk >&2
-cp "$TARGET/release/bedrock-wire-bench" "$TARGET/release/bench-sdk"
+# Three binaries from one source: bench-ours links only bedrock-wire, bench-sdk only the SDK,
+# bench-server the replay server; neither library's code is in the other's process.
+log "building the harness (release): bench-ours, bench-sdk, bench-server"
+for f in ours sdk server; do
+  cargo build --release --quiet --features "$f" >&2
+  cp "$TARGET/release/bedrock-wire-bench" "$TARGET/release/bench-$f"
+done
 BIN=$TARGET/release/bench-ours
 bin_for() { if [ "$1" = sdk ]; then echo "$TARGET/release/bench-sdk"; else echo "$BIN"; fi; }
 

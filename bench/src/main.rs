@@ -1,17 +1,21 @@
 //! Side-by-side harness: bedrock-wire against the official `aws-sdk-bedrockruntime`, on the
 //! same loopback replay server and the same synthetic responses.
 //!
-//! Built twice (see `Cargo.toml`): `bench-ours` (feature `ours`: bedrock-wire, the replay server
-//! and the `raw` baseline) and `bench-sdk` (feature `sdk`: the official SDK only), so neither
-//! library's code or data is in the other's process.
+//! Built three times (see `Cargo.toml`): `bench-ours` (feature `ours`: bedrock-wire with its
+//! default features, and the `raw` baseline), `bench-sdk` (feature `sdk`: the official SDK only)
+//! and `bench-server` (feature `server`: the replay server), so neither library's code or data is
+//! in the other's process, and neither client carries the server.
 //!
 //! `bench-ours --lib ours|raw --workload 1|2|3|4 [--runs N]` and
-//! `bench-sdk --lib sdk --workload N [--runs N] [--server PATH]` run one library in this process
-//! (so CPU time, peak RSS and allocation counts belong to that library alone) against a replay
-//! server spawned as a child process (`bench-ours serve`; the SDK binary finds `bench-ours` next
-//! to itself unless `--server` says where). Each prints one JSON line of medians.
+//! `bench-sdk --lib sdk --workload N [--runs N]` run one library in this process (so CPU time,
+//! peak RSS and allocation counts belong to that library alone) against the replay server
+//! spawned as a child process (`bench-server serve`, found next to the binary unless
+//! `--server PATH` says where). Each prints one JSON line of medians.
 //! `raw` is the baseline: a pre-signed request written on a bare TCP socket, timing the
 //! server's own time to first byte.
+
+// The server-only build uses little of the client side.
+#![cfg_attr(not(any(feature = "ours", feature = "sdk")), allow(unused))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader};
@@ -19,18 +23,18 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 use base64::Engine as _;
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 use bedrock_wire::eventstream::{HeaderValue, Message};
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 use bedrock_wire::replay::{
     CannedResponse, Exchange, Faults, Matcher, Operation, ReplayConfig, ReplayServer,
 };
 use serde_json::json;
 
-#[cfg(not(any(feature = "ours", feature = "sdk")))]
-compile_error!("build with --features ours or --features sdk (bench/run.sh builds both)");
+#[cfg(not(any(feature = "ours", feature = "sdk", feature = "server")))]
+compile_error!("build with --features ours, sdk or server (bench/run.sh builds all three)");
 
 /// The replay server's demo credentials (`bedrock_wire::replay::DEMO_*`), repeated here so the
 /// SDK binary does not link bedrock-wire. A mismatch shows as rejected (non-200) requests.
@@ -136,7 +140,7 @@ const INVOKE_MODEL: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 const W1_FRAMES: usize = DELTAS + 4;
 const W4_FRAMES: usize = DELTAS + 5;
 
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
     Message::new(payload.to_string().into_bytes())
         .with_header(":event-type", HeaderValue::string(event_type))
@@ -147,7 +151,7 @@ fn frame(event_type: &str, payload: &serde_json::Value) -> Vec<u8> {
 }
 
 /// Workload 1: ConverseStream, 2,000 small text deltas (plus start/stop/metadata).
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn converse_stream_body() -> (Vec<u8>, usize) {
     let mut out = frame(
         "messageStart",
@@ -178,7 +182,7 @@ fn converse_stream_body() -> (Vec<u8>, usize) {
 }
 
 /// Workload 2: a Converse response of about 50 KB.
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn converse_body() -> Vec<u8> {
     let mut text = String::new();
     let mut i = 0;
@@ -198,14 +202,14 @@ fn converse_body() -> Vec<u8> {
     .into_bytes()
 }
 
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn chunk(event: &serde_json::Value) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD.encode(event.to_string());
     frame("chunk", &json!({"bytes": b64, "p": "abcdefghijklmnop"}))
 }
 
 /// Workload 4: InvokeModelWithResponseStream, Anthropic Messages events, 2,000 text deltas.
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn invoke_stream_body() -> (Vec<u8>, usize) {
     let mut out = chunk(&json!({"type": "message_start", "message": {
         "id": "msg_bdrk_01UgUptJTW7LFg8dn1kcyjpz", "type": "message", "role": "assistant",
@@ -223,7 +227,7 @@ fn invoke_stream_body() -> (Vec<u8>, usize) {
     (out, DELTAS + 5)
 }
 
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
     Exchange {
         name: name.into(),
@@ -242,7 +246,7 @@ fn exchange(name: &str, op: Operation, response: CannedResponse) -> Exchange {
     }
 }
 
-#[cfg(feature = "ours")]
+#[cfg(feature = "server")]
 async fn serve() {
     let w1 = converse_stream_body();
     let w4 = invoke_stream_body();
@@ -303,7 +307,6 @@ type Outcome = (Duration, usize);
 #[cfg(feature = "ours")]
 mod ours {
     use super::*;
-    use bedrock_wire::replay::{DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY};
     use bedrock_wire::client::{Client, Env};
     use bedrock_wire::model::ChatRequest;
 
@@ -573,6 +576,7 @@ mod raw {
 
 // ---------------------------------------------------------------- measurement
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 #[derive(Default, Clone, Copy)]
 struct Sample {
     wall_us: u64,
@@ -582,6 +586,7 @@ struct Sample {
     events: u64,
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 enum Lib {
     #[cfg(feature = "ours")]
     Ours(bedrock_wire::client::Client),
@@ -591,6 +596,7 @@ enum Lib {
     Raw(String),
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 async fn one(lib: &Lib, workload: u8) -> Outcome {
     match lib {
         #[cfg(feature = "ours")]
@@ -602,6 +608,7 @@ async fn one(lib: &Lib, workload: u8) -> Outcome {
     }
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 fn lib_handle(lib: &Lib) -> Lib {
     match lib {
         #[cfg(feature = "ours")]
@@ -613,6 +620,7 @@ fn lib_handle(lib: &Lib) -> Lib {
     }
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 async fn sample(lib: &Lib, workload: u8) -> Sample {
     let a0 = ALLOCS.load(Ordering::Relaxed);
     let c0 = cpu_us();
@@ -645,6 +653,7 @@ async fn sample(lib: &Lib, workload: u8) -> Sample {
     }
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 fn median(mut v: Vec<u64>) -> u64 {
     v.sort_unstable();
     let n = v.len();
@@ -655,6 +664,7 @@ fn median(mut v: Vec<u64>) -> u64 {
     }
 }
 
+#[cfg(any(feature = "ours", feature = "sdk"))]
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
@@ -663,7 +673,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    #[cfg(feature = "ours")]
+    #[cfg(feature = "server")]
     if args.get(1).map(String::as_str) == Some("serve") {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -673,25 +683,34 @@ fn main() {
         rt.block_on(serve());
         return;
     }
-    let lib = arg(&args, "--lib").unwrap_or_else(|| "ours".into());
-    let workload: u8 = arg(&args, "--workload")
+    #[cfg(any(feature = "ours", feature = "sdk"))]
+    measure(&args);
+    #[cfg(not(any(feature = "ours", feature = "sdk")))]
+    eprintln!("this binary only serves: bench-server serve");
+}
+
+/// Runs one library (`--lib`) on one workload and prints the JSON line of medians.
+#[cfg(any(feature = "ours", feature = "sdk"))]
+fn measure(args: &[String]) {
+    let lib = arg(args, "--lib").unwrap_or_else(|| "ours".into());
+    let workload: u8 = arg(args, "--workload")
         .and_then(|w| w.parse().ok())
         .unwrap_or(1);
-    let runs: usize = arg(&args, "--runs")
+    let runs: usize = arg(args, "--runs")
         .and_then(|w| w.parse().ok())
         .unwrap_or(10);
-    let warmup: usize = arg(&args, "--warmup")
+    let warmup: usize = arg(args, "--warmup")
         .and_then(|w| w.parse().ok())
         .unwrap_or(2);
 
     // The replay server runs in a child process so its CPU time and memory are not counted here.
-    let server = arg(&args, "--server").map_or_else(
+    let server = arg(args, "--server").map_or_else(
         || {
             let me = std::env::current_exe().expect("current exe");
-            if cfg!(feature = "ours") {
+            if cfg!(feature = "server") {
                 me
             } else {
-                me.with_file_name("bench-ours")
+                me.with_file_name("bench-server")
             }
         },
         std::path::PathBuf::from,
