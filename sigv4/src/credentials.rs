@@ -24,8 +24,9 @@ fn wipe(s: &mut String) {
 ///
 /// Credentials remember the last signing key derived from them (for one day, region and
 /// service), as the Go and Java SDKs' signers do, so [`sign`](crate::sign) with the same
-/// credentials derives the key once a day instead of on every call. Clones share nothing but
-/// start with a copy of that key.
+/// credentials derives the key once a day instead of on every call. Clones share that memory:
+/// a client that clones its credentials for each request (as one must, to hand them to a
+/// request) still derives the key once a day.
 ///
 /// ```
 /// let creds = sigv4::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
@@ -36,8 +37,8 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
-    /// The last key derived from these credentials.
-    key_cache: Mutex<Option<Arc<SigningKey>>>,
+    /// The last key derived from these credentials (shared by clones).
+    key_cache: Arc<Mutex<Option<Arc<SigningKey>>>>,
 }
 
 impl Clone for Credentials {
@@ -46,7 +47,7 @@ impl Clone for Credentials {
             access_key_id: self.access_key_id.clone(),
             secret_access_key: self.secret_access_key.clone(),
             session_token: self.session_token.clone(),
-            key_cache: Mutex::new(self.cached_key()),
+            key_cache: Arc::clone(&self.key_cache),
         }
     }
 }
@@ -72,7 +73,7 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
-            key_cache: Mutex::new(None),
+            key_cache: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -281,5 +282,32 @@ impl From<Credentials> for Auth {
 impl From<BearerToken> for Auth {
     fn from(t: BearerToken) -> Self {
         Auth::Bearer(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clones_share_the_remembered_signing_key() {
+        let original = Credentials::new("AKID", "secret", None);
+        let clone = original.clone();
+        assert!(original.cached_key().is_none());
+        // A client signs with a clone per request: the original (and the next clone) remember.
+        let derived = clone.signing_key(Crypto::SHA2, "20260101", "us-east-1", "bedrock");
+        let remembered = original.cached_key().expect("shared with the original");
+        assert!(Arc::ptr_eq(&derived, &remembered));
+        let again = original
+            .clone()
+            .signing_key(Crypto::SHA2, "20260101", "us-east-1", "bedrock");
+        assert!(Arc::ptr_eq(&derived, &again), "derived again");
+        // Another scope is derived afresh, and replaces the remembered key for all.
+        let other = clone.signing_key(Crypto::SHA2, "20260102", "us-east-1", "bedrock");
+        assert!(!Arc::ptr_eq(&derived, &other));
+        assert!(Arc::ptr_eq(
+            &other,
+            &original.cached_key().expect("remembered")
+        ));
     }
 }
