@@ -3,7 +3,8 @@
 # footprint measurements, and prints one markdown report on stdout (progress goes to stderr).
 #
 #   bench/run.sh                 # everything (the clean builds take several minutes each)
-#   RUNS=20 bench/run.sh         # more runs per figure (default 10; the figure is the median)
+#   RUNS=20 bench/run.sh         # more runs per process (default 10; each process reports medians)
+#   REPEATS=5 bench/run.sh       # processes per library and workload (default 5; median over them)
 #   SKIP_FOOTPRINT=1 bench/run.sh
 #   SKIP_CALLGRIND=1 bench/run.sh    (also SKIP_WORKLOADS=1; RESULTS=dir keeps the raw figures there)
 set -euo pipefail
@@ -29,10 +30,16 @@ bin_for() { if [ "$1" = sdk ]; then echo "$TARGET/release/bench-sdk"; else echo 
 
 # ---------------------------------------------------------------- workloads
 if [ -z "${SKIP_WORKLOADS:-}" ]; then
+# Each library and workload runs in REPEATS separate processes (the report takes the median over
+# them of each process's median): times to first event differ by process (thread placement on the
+# VM's cores) far more than between the calls of one process.
+REPEATS=${REPEATS:-5}
 for w in 1 2 3 4; do
-  for lib in raw ours sdk; do
-    log "workload $w, $lib, $RUNS runs"
-    "$(bin_for "$lib")" --lib "$lib" --workload "$w" --runs "$RUNS" >> "$OUT/runs.jsonl"
+  for r in $(seq "$REPEATS"); do
+    for lib in raw raw-keepalive ours sdk; do
+      log "workload $w, $lib, $RUNS runs (process $r of $REPEATS)"
+      "$(bin_for "$lib")" --lib "$lib" --workload "$w" --runs "$RUNS" >> "$OUT/runs.jsonl"
+    done
   done
 done
 fi

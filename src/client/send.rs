@@ -316,18 +316,31 @@ async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, E
             "response body larger than {limit} bytes"
         )));
     }
-    let mut body = Vec::new();
+    // The chunks are kept as they come (no copy) and joined once at the end: growing one buffer
+    // as they arrive copied a 50 KB body several times over.
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut len = 0usize;
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
+                len += chunk.len();
+                if len > limit {
                     return Err(Error::decode(format!(
                         "response body larger than {limit} bytes"
                     )));
                 }
-                body.extend_from_slice(&chunk);
+                chunks.push(chunk);
             }
-            Ok(None) => return Ok(Bytes::from(body)),
+            Ok(None) => {
+                if chunks.len() == 1 {
+                    return Ok(chunks.swap_remove(0));
+                }
+                let mut body = Vec::with_capacity(len);
+                for c in &chunks {
+                    body.extend_from_slice(c);
+                }
+                return Ok(Bytes::from(body));
+            }
             Err(e) => {
                 return Err(Error::transport(
                     format!("reading the response body: {}", describe(&e)),
