@@ -544,7 +544,11 @@ mod raw {
         let mut head = format!(
             "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}",
             body.len(),
-            if keep_alive() { "" } else { "connection: close\r\n" }
+            if keep_alive() {
+                ""
+            } else {
+                "connection: close\r\n"
+            }
         );
         for (n, v) in out.headers {
             head.push_str(&format!("{n}: {v}\r\n"));
@@ -596,7 +600,8 @@ mod raw {
     }
 
     /// Set for `--lib raw-keepalive`.
-    pub static KEEP_ALIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    pub static KEEP_ALIVE: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
 
     pub async fn run(endpoint: &str, workload: u8) -> Outcome {
         let (host, req) = request(endpoint, workload);
@@ -855,7 +860,9 @@ fn measure(args: &[String]) {
         let mut name = String::new();
         for l in smaps.lines() {
             let f: Vec<&str> = l.split_whitespace().collect();
-            if f.first().is_some_and(|a| a.contains('-') && !a.ends_with(':')) {
+            if f.first()
+                .is_some_and(|a| a.contains('-') && !a.ends_with(':'))
+            {
                 name = f.get(5).map_or("[anon]", |v| v).to_string() + " " + f.get(1).unwrap_or(&"");
             } else if f.first() == Some(&"Rss:") {
                 *per.entry(name.clone()).or_default() += f[1].parse::<u64>().unwrap_or(0);
