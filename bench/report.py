@@ -89,6 +89,19 @@ if os.path.exists(cg):
               f"{c['ir11']:,} for 11 streams; **{per:,.0f} instructions per streamed event** "
               f"((Ir₁₁ − Ir₁) / (10 × {frames[w]:,} frames); includes HTTP/chunked decoding, frame CRCs, JSON and the harness loop).  ")
 
+cc = os.path.join(out, "callgrind-calls.jsonl")
+if os.path.exists(cc):
+    per = {}
+    for c in (json.loads(l) for l in open(cc)):
+        per[(c["lib"], c["workload"])] = (c["ir11"] - c["ir1"]) / 10
+    print()
+    print("| Instructions per call (callgrind, client process, all threads) | bedrock-wire | aws-sdk-bedrockruntime | ours / SDK | Target (CPU ≤ ½) |")
+    print("|---|---:|---:|---:|---|")
+    for w in (1, 2, 4):
+        if ("ours", w) in per and ("sdk", w) in per:
+            o, s_ = per[("ours", w)], per[("sdk", w)]
+            print(f"| {names[w]} | {o:,.0f} | {s_:,.0f} | {ratio(o, s_)} | {met(o <= s_ / 2)} |")
+
 fp = os.path.join(out, "footprint.jsonl")
 if os.path.exists(fp):
     f = {d["name"]: d for d in (json.loads(l) for l in open(fp))}

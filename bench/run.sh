@@ -57,6 +57,17 @@ if [ -z "${SKIP_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
     echo "{\"workload\": $w, \"ir1\": $(ir "$OUT/cg.w$w.1"), \"ir11\": $(ir "$OUT/cg.w$w.11")}" >> "$OUT/callgrind.jsonl"
     callgrind_annotate --inclusive=yes "$OUT/cg.w$w.11" > "$OUT/callgrind.w$w.top" 2>/dev/null || true
   done
+  # Instructions per call, ours and the SDK's, all threads of the client process: CPU work that
+  # does not depend on the machine's load (CPU time on this VM varies by tens of percent).
+  for w in 1 2 4; do
+    for lib in ours sdk; do
+      for n in 1 11; do
+        log "callgrind: workload $w, $lib, $n call(s)"
+        valgrind --tool=callgrind --callgrind-out-file="$OUT/cgc.$lib.w$w.$n" "$(bin_for "$lib")" --lib "$lib" --workload "$w" --runs "$n" --warmup 0 >/dev/null 2>&1
+      done
+      echo "{\"lib\": \"$lib\", \"workload\": $w, \"ir1\": $(ir "$OUT/cgc.$lib.w$w.1"), \"ir11\": $(ir "$OUT/cgc.$lib.w$w.11")}" >> "$OUT/callgrind-calls.jsonl"
+    done
+  done
 fi
 
 # ---------------------------------------------------------------- footprint
