@@ -718,3 +718,42 @@ async fn every_attempt_is_signed_afresh() {
     assert!(sigs[0] != sigs[1] && sigs[1] != sigs[2]);
     let _ = bedrock_wire::clock::SystemClock.now();
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_signed_requests_stay_put() {
+    // A redirect to another host would carry the signed request, session token included (reqwest
+    // strips `authorization` across hosts, not `x-amz-security-token`). Bedrock never redirects;
+    // like the AWS SDKs, the client reports a 3xx instead of following it.
+    let elsewhere = server(
+        vec![exchange(
+            CannedResponse::json(&converse_json()),
+            Faults::default(),
+        )],
+        |_| {},
+    )
+    .await;
+    let location = format!(
+        "{}/model/us.amazon.nova-micro-v1%3A0/converse",
+        elsewhere.endpoint()
+    );
+    let s = server(
+        vec![exchange(
+            CannedResponse {
+                status: 307,
+                headers: vec![("location".into(), location)],
+                body: bytes::Bytes::new(),
+            },
+            Faults::default(),
+        )],
+        |_| {},
+    )
+    .await;
+    let client = builder(&s).build().expect("client");
+    let err = client
+        .converse(&chat())
+        .await
+        .expect_err("a 307 is not a response");
+    assert_eq!(err.status(), Some(307), "{err}");
+    assert_eq!(s.request_count(), 1, "not retried");
+    assert_eq!(elsewhere.request_count(), 0, "the redirect was followed");
+}

@@ -25,7 +25,11 @@ pub fn rustls_config() -> Result<rustls::ClientConfig, Error> {
     Ok(config)
 }
 
-/// A `reqwest::ClientBuilder` using [`rustls_config`].
+/// A `reqwest::ClientBuilder` using [`rustls_config`], which never follows redirects.
+///
+/// Bedrock does not redirect; following a 3xx would carry a signed request, its session token
+/// and body to wherever `Location` points (reqwest drops `authorization` across hosts, not
+/// `x-amz-security-token`). Like the AWS SDKs, the client reports the 3xx as an error instead.
 ///
 /// ```
 /// let http = bedrock_wire::client::http_client_builder()?.build();
@@ -33,5 +37,7 @@ pub fn rustls_config() -> Result<rustls::ClientConfig, Error> {
 /// # Ok::<(), bedrock_wire::error::Error>(())
 /// ```
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
-    Ok(reqwest::Client::builder().tls_backend_preconfigured(rustls_config()?))
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(rustls_config()?)
+        .redirect(reqwest::redirect::Policy::none()))
 }
