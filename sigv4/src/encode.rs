@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
 /// Byte classes: bit 0 = RFC 3986 unreserved, bit 1 = `/`.
 const CLASS: [u8; 256] = {
@@ -135,7 +136,6 @@ pub fn canonical_query_component(raw: &str) -> Cow<'_, str> {
 
 /// The lowercase hex of a SHA-256 digest (or HMAC), on the stack.
 pub(crate) fn hex_digest(bytes: &[u8; 32]) -> [u8; 64] {
-    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
     for (pair, &b) in out.chunks_exact_mut(2).zip(bytes.iter()) {
         pair.copy_from_slice(&[
@@ -157,7 +157,6 @@ pub(crate) fn push_hex(out: &mut String, bytes: &[u8; 32]) {
 /// assert_eq!(sigv4::encode::hex(&[0x00, 0xab, 0xff]), "00abff");
 /// ```
 pub fn hex(bytes: &[u8]) -> String {
-    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
         out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));

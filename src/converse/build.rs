@@ -112,20 +112,9 @@ impl std::fmt::Debug for ConverseBody {
 /// );
 /// ```
 pub fn encode_model_id(id: &str) -> String {
-    let mut out = String::with_capacity(id.len() + 8);
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0F)]));
-        }
-    }
-    out
+    // The RFC 3986 unreserved set, uppercase hex: the same encoding SigV4 uses.
+    sigv4::encode::uri_encode(id)
 }
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 fn limit(path: &str, detail: String) -> TranslationError {
     TranslationError::new(TranslationErrorKind::LimitExceeded, path, detail)
