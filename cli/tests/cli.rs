@@ -68,6 +68,29 @@ fn offline_chat_prints_the_fixture_text() {
 }
 
 #[test]
+fn offline_chat_needs_no_ca_certificates() {
+    // A minimal container without a CA bundle: the replay server is plain HTTP on loopback, so
+    // the trust store (loaded on the first TLS handshake) is never needed.
+    let o = bin()
+        .env("SSL_CERT_FILE", "/nonexistent/ca-certificates.crt")
+        .env("SSL_CERT_DIR", "/nonexistent/certs")
+        .args([
+            "chat",
+            "--offline",
+            "Explain quantum computing in simple terms",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bedrock-wire");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = expected("demo-stream")["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(stdout(&o).trim_end(), want);
+}
+
+#[test]
 fn offline_chat_without_streaming_prints_the_same_text() {
     let o = run(&["chat", "--offline", "--no-stream", "hello"]);
     assert!(o.status.success(), "{}", stderr(&o));
