@@ -5,7 +5,8 @@ import os
 import sys
 
 out, runs = sys.argv[1], sys.argv[2]
-rows = [json.loads(l) for l in open(os.path.join(out, "runs.jsonl"))]
+runs_path = os.path.join(out, "runs.jsonl")
+rows = [json.loads(l) for l in open(runs_path)] if os.path.exists(runs_path) else []
 
 
 def median(v):
@@ -77,6 +78,37 @@ print("Replay server baselines (a pre-signed request on a bare TCP socket, timed
 print("; ".join(f"workload {w}: fresh connection (`--lib raw`) {by[('raw', w)]['ttfe_us']:.0f} µs"
                 + (f", kept-alive connection (`--lib raw-keepalive`, second request) {by[('raw-keepalive', w)]['ttfe_us']:.0f} µs (per process: {', '.join(str(x) for x in by[('raw-keepalive', w)]['ttfe_all'])})" if ("raw-keepalive", w) in by else "")
                 for w in (1, 2, 3, 4) if ("raw", w) in by) + ".")
+
+lat = os.path.join(out, "latency.jsonl")
+if os.path.exists(lat):
+    lrows = [json.loads(l) for l in open(lat)]
+    prows = [json.loads(l) for l in open(os.path.join(out, "paired.jsonl"))]
+    print()
+    print("Time to first event, split at the socket (`--paired` runs under the latency shim; each figure the median over "
+          f"{repeats} processes of each process's median of {runs} pairs). *Client* is the library's own work: from the call to "
+          "its request write, plus from the last socket read to the event returned (workload 2: the parsed response). "
+          "*Wire + server* is from the write to the read that completed the first event. The raw client is the server's own time.\n")
+    print("| Workload | | bedrock-wire | aws-sdk-bedrockruntime | raw client (server's own) | Target: ours ≤ server + 100 µs |")
+    print("|---|---|---:|---:|---:|---|")
+    for w in (1, 2, 4):
+        lo = [r for r in lrows if r["lib"] == "ours" and r["workload"] == w and r.get("lib_calls")]
+        ls = [r for r in lrows if r["lib"] == "sdk" and r["workload"] == w and r.get("lib_calls")]
+        po = [r for r in prows if r["lib"] == "ours" and r["workload"] == w]
+        ps = [r for r in prows if r["lib"] == "sdk" and r["workload"] == w]
+        if not (lo and ls and po and ps):
+            continue
+        m = lambda rs, k: median([r[k] for r in rs])
+        raw_total = median([r["raw_total_us"] for r in lo + ls])
+        streamed = w != 2
+        ok_client = m(lo, "lib_client_us") <= 100
+        ok_pair = m(po, "diff_us") <= 100
+        target = (f"client {m(lo, 'lib_client_us'):.0f} µs: {met(ok_client)}; end to end +{m(po, 'diff_us'):.0f} µs: {met(ok_pair)}") if streamed else "(not a streamed response)"
+        print(f"| {names[w]} | time to first event (shim-traced calls) | {m(lo, 'lib_total_us'):.0f} µs | {m(ls, 'lib_total_us'):.0f} µs | {raw_total:.0f} µs | |")
+        print(f"| | client: before the write + after the last read | {m(lo, 'lib_pre_us'):.0f} + {m(lo, 'lib_post_us'):.0f} = **{m(lo, 'lib_client_us'):.0f} µs** | {m(ls, 'lib_pre_us'):.0f} + {m(ls, 'lib_post_us'):.0f} = {m(ls, 'lib_client_us'):.0f} µs | {median([r['raw_client_us'] for r in lo + ls]):.0f} µs | {target} |")
+        print(f"| | wire + server | {m(lo, 'lib_wire_us'):.0f} µs | {m(ls, 'lib_wire_us'):.0f} µs | {median([r['raw_wire_us'] for r in lo + ls]):.0f} µs | |")
+        print(f"| | end to end minus the raw request right after it (median of per-pair differences) | +{m(po, 'diff_us'):.0f} µs | +{m(ps, 'diff_us'):.0f} µs | | |")
+        per = lambda rs, ps_: ", ".join("%.0f" % r["lib_client_us"] for r in rs) + " / " + ", ".join(str(r["diff_us"]) for r in ps_)
+        print(f"| | per process: client µs / pair difference µs | {per(lo, po)} | {per(ls, ps)} | | |")
 
 cg = os.path.join(out, "callgrind.jsonl")
 if os.path.exists(cg):

@@ -6,7 +6,8 @@
 #   RUNS=20 bench/run.sh         # more runs per process (default 10; each process reports medians)
 #   REPEATS=5 bench/run.sh       # processes per library and workload (default 5; median over them)
 #   SKIP_FOOTPRINT=1 bench/run.sh
-#   SKIP_CALLGRIND=1 bench/run.sh    (also SKIP_WORKLOADS=1; RESULTS=dir keeps the raw figures there)
+#   SKIP_CALLGRIND=1 bench/run.sh    (also SKIP_WORKLOADS=1, SKIP_LATENCY=1; RESULTS=dir keeps the raw figures there)
+#   BENCH_GAP_US=2000 bench/run.sh   (an idle pause before every timed request, for every client)
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR=$PWD
@@ -42,6 +43,28 @@ for w in 1 2 3 4; do
     done
   done
 done
+fi
+
+# ---------------------------------------------------------------- time to first event, split
+# `--paired`: each library call is followed, in the same process, by one raw request on a
+# kept-alive connection, so each pair shares thread placement and machine state; the latency
+# shim (LD_PRELOAD, bench/latency/shim.c) timestamps every socket read and write and the
+# harness's marks, so each request splits into client work before the write, the wire and
+# server, and client work after the last read (bench/latency/analyze.py).
+if [ -z "${SKIP_LATENCY:-}" ] && command -v cc >/dev/null; then
+  cc -O2 -shared -fPIC -o "$OUT/shim.so" "$BENCH_DIR/latency/shim.c" -ldl
+  for w in 1 2 4; do
+    for r in $(seq "${REPEATS:-5}"); do
+      for lib in ours sdk; do
+        log "latency: workload $w, $lib paired with raw, $RUNS pairs (process $r)"
+        rm -f "$OUT"/trace.*
+        BENCH_MARKS=1 SHIM_OUT="$OUT/trace" LD_PRELOAD="$OUT/shim.so" \
+          "$(bin_for "$lib")" --lib "$lib" --workload "$w" --runs "$RUNS" --paired >> "$OUT/paired.jsonl"
+        python3 "$BENCH_DIR/latency/analyze.py" "$lib" "$w" "$OUT"/trace.* >> "$OUT/latency.jsonl"
+      done
+    done
+  done
+  rm -f "$OUT"/trace.*
 fi
 
 # ---------------------------------------------------------------- hot path (callgrind, ours only)

@@ -304,6 +304,41 @@ async fn serve() {
 /// One measured call: (time to first event, events seen).
 type Outcome = (Duration, usize);
 
+/// Marks for the latency shim (`bench/latency/shim.c`, `BENCH_MARKS=1` with `LD_PRELOAD`): a
+/// `getpriority(PRIO_PROCESS, code)` call the shim records with its timestamp next to the
+/// process's socket reads and writes (and answers without a system call). Codes: 1 library call
+/// starts, 2 library's first event, 3 raw request starts, 4 raw's first frame complete.
+/// Without `BENCH_MARKS` nothing is called.
+#[allow(unsafe_code)]
+fn mark(code: u32) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("BENCH_MARKS").is_some()) {
+        // SAFETY: a plain libc call with integer arguments.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, 0x7fff_0000 + code) };
+    }
+}
+
+/// The idle gap before every timed request (`BENCH_GAP_US`), the same for every client.
+async fn pause() {
+    if let Some(us) = std::env::var("BENCH_GAP_US")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(Duration::from_micros(us)).await;
+    }
+}
+
+/// Time from the call to the response head (the call returned a stream or response; the raw
+/// client: the head's blank line arrived), in µs, of the last call.
+static HEAD_US: AtomicU64 = AtomicU64::new(0);
+
+fn head_seen(t0: Instant) {
+    HEAD_US.store(
+        u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+}
+
 #[cfg(feature = "ours")]
 mod ours {
     use super::*;
@@ -322,6 +357,7 @@ mod ours {
 
     pub async fn run(c: &Client, workload: u8) -> Outcome {
         let t0 = Instant::now();
+        mark(1);
         match workload {
             2 => {
                 let r = c
@@ -329,6 +365,7 @@ mod ours {
                     .await
                     .expect("converse");
                 let ttfe = t0.elapsed();
+                mark(2);
                 assert!(r.text().len() > 40_000);
                 (ttfe, 1)
             }
@@ -337,6 +374,7 @@ mod ours {
                     .invoke_stream(&ChatRequest::new(INVOKE_MODEL).user("Hi"))
                     .await
                     .expect("invoke_stream");
+                head_seen(t0);
                 drain(&mut s, t0).await
             }
             _ => {
@@ -344,6 +382,7 @@ mod ours {
                     .converse_stream(&ChatRequest::new(CONVERSE_MODEL).user("Hi"))
                     .await
                     .expect("converse_stream");
+                head_seen(t0);
                 drain(&mut s, t0).await
             }
         }
@@ -355,6 +394,9 @@ mod ours {
         let mut chars = 0usize;
         while let Some(ev) = s.next().await {
             let ev = ev.expect("stream event");
+            if first.is_none() {
+                mark(2);
+            }
             first.get_or_insert_with(|| t0.elapsed());
             if let bedrock_wire::model::StreamEvent::BlockDelta { delta, .. } = &ev {
                 chars += std::hint::black_box(delta).text_len();
@@ -428,6 +470,7 @@ mod sdk {
 
     pub async fn run(c: &Client, workload: u8) -> Outcome {
         let t0 = Instant::now();
+        mark(1);
         match workload {
             2 => {
                 let r = c
@@ -438,6 +481,7 @@ mod sdk {
                     .await
                     .expect("converse");
                 let ttfe = t0.elapsed();
+                mark(2);
                 let Some(ConverseOutput::Message(m)) = r.output else {
                     panic!("no message")
                 };
@@ -460,10 +504,14 @@ mod sdk {
                     .send()
                     .await
                     .expect("invoke_model_with_response_stream");
+                head_seen(t0);
                 let mut first = None;
                 let mut n = 0;
                 let mut chars = 0usize;
                 while let Some(ev) = out.body.recv().await.expect("stream event") {
+                    if first.is_none() {
+                        mark(2);
+                    }
                     first.get_or_insert_with(|| t0.elapsed());
                     if let ResponseStream::Chunk(part) = ev {
                         let bytes = part.bytes.expect("chunk bytes");
@@ -486,10 +534,14 @@ mod sdk {
                     .send()
                     .await
                     .expect("converse_stream");
+                head_seen(t0);
                 let mut first = None;
                 let mut n = 0;
                 let mut chars = 0usize;
                 while let Some(ev) = out.stream.recv().await.expect("stream event") {
+                    if first.is_none() {
+                        mark(2);
+                    }
                     first.get_or_insert_with(|| t0.elapsed());
                     if let ConverseStreamOutput::ContentBlockDelta(d) = &ev {
                         if let Some(ContentBlockDelta::Text(t)) = &d.delta {
@@ -505,15 +557,16 @@ mod sdk {
     }
 }
 
-#[cfg(feature = "ours")]
+#[cfg(any(feature = "ours", feature = "sdk"))]
 mod raw {
     use super::*;
+    #[cfg(feature = "ours")]
     use bedrock_wire::sigv4;
     use std::time::SystemTime;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// A signed HTTP/1.1 request (with `connection: close`) for this workload.
-    pub fn request(endpoint: &str, workload: u8) -> (String, Vec<u8>) {
+    pub fn request(endpoint: &str, workload: u8, keep_alive: bool) -> (String, Vec<u8>) {
         let (model, op, body) = match workload {
             2 => (CONVERSE_MODEL, "converse", r#"{"messages":[{"role":"user","content":[{"text":"Hi"}]}]}"#.to_string()),
             4 => (INVOKE_MODEL, "invoke-with-response-stream",
@@ -536,7 +589,10 @@ mod raw {
                 region: "us-east-1",
                 service: "bedrock",
                 time: SystemTime::now(),
+                #[cfg(feature = "ours")]
                 settings: bedrock_wire::crypto::signing_settings(),
+                #[cfg(not(feature = "ours"))]
+                settings: sigv4::SigningSettings::default(),
             },
             &creds,
         )
@@ -544,7 +600,7 @@ mod raw {
         let mut head = format!(
             "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}",
             body.len(),
-            if keep_alive() {
+            if keep_alive {
                 ""
             } else {
                 "connection: close\r\n"
@@ -603,50 +659,100 @@ mod raw {
     pub static KEEP_ALIVE: std::sync::atomic::AtomicBool =
         std::sync::atomic::AtomicBool::new(false);
 
-    pub async fn run(endpoint: &str, workload: u8) -> Outcome {
-        let (host, req) = request(endpoint, workload);
-        let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
-        s.set_nodelay(true).expect("nodelay");
-        if keep_alive() {
-            // A first exchange read to the end of its chunked body; the second one is timed.
-            s.write_all(&req).await.expect("write");
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut got = Vec::new();
-            while !got.ends_with(b"\r\n0\r\n\r\n") {
-                let n = s.read(&mut buf).await.expect("read");
-                assert!(n > 0, "raw: the first response ended early");
-                got.extend_from_slice(&buf[..n]);
+    /// A kept-alive connection to the server: the first exchange (read to the end) is not
+    /// timed; every [`Conn::timed`] request after it is, as the libraries' pooled connections.
+    pub struct Conn {
+        s: tokio::net::TcpStream,
+        endpoint: String,
+        buf: Vec<u8>,
+        got: Vec<u8>,
+    }
+
+    impl Conn {
+        pub async fn open(endpoint: &str, workload: u8) -> Conn {
+            let (host, req) = request(endpoint, workload, true);
+            let s = tokio::net::TcpStream::connect(host).await.expect("connect");
+            s.set_nodelay(true).expect("nodelay");
+            let mut c = Conn {
+                s,
+                endpoint: endpoint.to_string(),
+                buf: vec![0u8; 64 * 1024],
+                got: Vec::new(),
+            };
+            c.s.write_all(&req).await.expect("write");
+            c.got.clear();
+            c.read_to_end_of_body().await;
+            c
+        }
+
+        /// Reads until the chunked body's last chunk (`got` holds what was read so far).
+        async fn read_to_end_of_body(&mut self) {
+            while !self.got.ends_with(b"\r\n0\r\n\r\n") {
+                let n = self.s.read(&mut self.buf).await.expect("read");
+                assert!(n > 0, "raw: the response ended early");
+                self.got.extend_from_slice(&self.buf[..n]);
             }
-            let (_, again) = request(endpoint, workload);
+        }
+
+        /// One request on this connection (signed before the timer starts): the server's own
+        /// time to first event (workload 2: to the first byte); the response is read to its end.
+        pub async fn timed(&mut self, workload: u8) -> Outcome {
+            let (_, req) = request(&self.endpoint, workload, true);
             let t0 = Instant::now();
-            s.write_all(&again).await.expect("write");
-            got.clear();
+            mark(3);
+            let _ = std::os::unix::process::parent_id();
+            self.s.write_all(&req).await.expect("write");
+            self.got.clear();
+            let mut head = false;
             loop {
-                let n = s.read(&mut buf).await.expect("read");
-                assert!(n > 0, "raw: the second response ended early");
-                got.extend_from_slice(&buf[..n]);
-                if workload == 2 || has_first_frame(&got) {
+                let n = self.s.read(&mut self.buf).await.expect("read");
+                assert!(n > 0, "raw: the response ended early");
+                self.got.extend_from_slice(&self.buf[..n]);
+                if !head && self.got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let _ = std::os::unix::process::parent_id();
+                    head = true;
+                    head_seen(t0);
+                }
+                if workload == 2 || has_first_frame(&self.got) {
                     let first = t0.elapsed();
-                    while !got.ends_with(b"\r\n0\r\n\r\n") {
-                        let n = s.read(&mut buf).await.expect("read");
-                        if n == 0 {
-                            break;
-                        }
-                        got.extend_from_slice(&buf[..n]);
-                    }
+                    mark(4);
+                    assert!(
+                        self.got.starts_with(b"HTTP/1.1 200"),
+                        "raw: {}",
+                        String::from_utf8_lossy(&self.got[..self.got.len().min(300)])
+                    );
+                    self.read_to_end_of_body().await;
                     return (first, 1);
                 }
             }
         }
+    }
+
+    pub async fn run(endpoint: &str, workload: u8) -> Outcome {
+        if keep_alive() {
+            let mut c = Conn::open(endpoint, workload).await;
+            pause().await;
+            return c.timed(workload).await;
+        }
+        let (host, req) = request(endpoint, workload, false);
+        let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
+        s.set_nodelay(true).expect("nodelay");
         let t0 = Instant::now();
+        mark(3);
         s.write_all(&req).await.expect("write");
         let mut buf = vec![0u8; 64 * 1024];
         let mut got = Vec::new();
+        let mut head = false;
         let first = loop {
             let n = s.read(&mut buf).await.expect("read");
             assert!(n > 0, "raw: the response ended early");
             got.extend_from_slice(&buf[..n]);
+            if !head && got.windows(4).any(|w| w == b"\r\n\r\n") {
+                head = true;
+                head_seen(t0);
+            }
             if workload == 2 || has_first_frame(&got) {
+                mark(4);
                 break t0.elapsed();
             }
         };
@@ -668,6 +774,10 @@ struct Sample {
     wall_us: u64,
     cpu_us: u64,
     ttfe_us: u64,
+    head_us: u64,
+    /// `--paired`: the raw client's time to first event and to the head, right after this call.
+    raw_ttfe_us: u64,
+    raw_head_us: u64,
     allocs: u64,
     events: u64,
 }
@@ -678,7 +788,6 @@ enum Lib {
     Ours(bedrock_wire::client::Client),
     #[cfg(feature = "sdk")]
     Sdk(aws_sdk_bedrockruntime::Client),
-    #[cfg(feature = "ours")]
     Raw(String),
 }
 
@@ -689,7 +798,6 @@ async fn one(lib: &Lib, workload: u8) -> Outcome {
         Lib::Ours(c) => ours::run(c, workload).await,
         #[cfg(feature = "sdk")]
         Lib::Sdk(c) => sdk::run(c, workload).await,
-        #[cfg(feature = "ours")]
         Lib::Raw(e) => raw::run(e, workload).await,
     }
 }
@@ -701,13 +809,15 @@ fn lib_handle(lib: &Lib) -> Lib {
         Lib::Ours(c) => Lib::Ours(c.clone()),
         #[cfg(feature = "sdk")]
         Lib::Sdk(c) => Lib::Sdk(c.clone()),
-        #[cfg(feature = "ours")]
         Lib::Raw(e) => Lib::Raw(e.clone()),
     }
 }
 
 #[cfg(any(feature = "ours", feature = "sdk"))]
 async fn sample(lib: &Lib, workload: u8) -> Sample {
+    if !matches!(lib, Lib::Raw(_)) {
+        pause().await;
+    }
     let a0 = ALLOCS.load(Ordering::Relaxed);
     let c0 = cpu_us();
     let t0 = Instant::now();
@@ -734,6 +844,9 @@ async fn sample(lib: &Lib, workload: u8) -> Sample {
         wall_us: u64::try_from(wall.as_micros()).unwrap_or(u64::MAX),
         cpu_us: cpu_us() - c0,
         ttfe_us: u64::try_from(ttfe.as_micros()).unwrap_or(u64::MAX),
+        head_us: HEAD_US.swap(0, Ordering::Relaxed),
+        raw_ttfe_us: 0,
+        raw_head_us: 0,
         allocs: ALLOCS.load(Ordering::Relaxed) - a0,
         events: events as u64,
     }
@@ -785,6 +898,11 @@ fn measure(args: &[String]) {
     let runs: usize = arg(args, "--runs")
         .and_then(|w| w.parse().ok())
         .unwrap_or(10);
+    let paired = args.iter().any(|a| a == "--paired");
+    assert!(
+        !paired || (workload != 3 && lib != "raw" && lib != "raw-keepalive"),
+        "--paired is for one library call at a time (workloads 1, 2, 4)"
+    );
     let warmup: usize = arg(args, "--warmup")
         .and_then(|w| w.parse().ok())
         .unwrap_or(2);
@@ -828,9 +946,7 @@ fn measure(args: &[String]) {
         let handle = match lib.as_str() {
             #[cfg(feature = "sdk")]
             "sdk" => Lib::Sdk(sdk::client(&endpoint).await),
-            #[cfg(feature = "ours")]
             "raw" => Lib::Raw(endpoint.clone()),
-            #[cfg(feature = "ours")]
             "raw-keepalive" => {
                 raw::KEEP_ALIVE.store(true, Ordering::Relaxed);
                 Lib::Raw(endpoint.clone())
@@ -839,12 +955,32 @@ fn measure(args: &[String]) {
             "ours" => Lib::Ours(ours::client(&endpoint)),
             other => panic!("this binary does not contain --lib {other}"),
         };
+        // `--paired`: every call of the library is followed by one request of the raw client on
+        // its own kept-alive connection, in this process, after the same pause: the difference
+        // of each pair is the library's time to first event over the server's own, free of the
+        // placement and wake-up variation between processes.
+        let mut conn = if paired {
+            Some(raw::Conn::open(&endpoint, workload).await)
+        } else {
+            None
+        };
         for _ in 0..warmup {
             sample(&handle, workload).await;
+            if let Some(c) = conn.as_mut() {
+                pause().await;
+                c.timed(workload).await;
+            }
         }
         let mut out = Vec::new();
         for _ in 0..runs {
-            out.push(sample(&handle, workload).await);
+            let mut s = sample(&handle, workload).await;
+            if let Some(c) = conn.as_mut() {
+                pause().await;
+                let (t, _) = c.timed(workload).await;
+                s.raw_ttfe_us = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
+                s.raw_head_us = HEAD_US.swap(0, Ordering::Relaxed);
+            }
+            out.push(s);
         }
         LIVE_AFTER.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
         OPEN_FDS.store(
@@ -881,6 +1017,28 @@ fn measure(args: &[String]) {
     let frames = frames_per_stream * streams;
     let get = |f: fn(&Sample) -> u64| median(samples.iter().map(f).collect());
     let allocs = get(|s| s.allocs);
+    if paired {
+        // Median of the per-pair differences (not the difference of the medians).
+        let diff = |f: fn(&Sample) -> u64, g: fn(&Sample) -> u64| {
+            let mut d: Vec<i64> = samples.iter().map(|s| f(s) as i64 - g(s) as i64).collect();
+            d.sort_unstable();
+            d[d.len() / 2]
+        };
+        println!(
+            "{}",
+            json!({
+                "lib": lib, "workload": workload, "runs": runs, "paired": true,
+                "gap_us": std::env::var("BENCH_GAP_US").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0),
+                "ttfe_us": get(|s| s.ttfe_us),
+                "raw_ttfe_us": get(|s| s.raw_ttfe_us),
+                "diff_us": diff(|s| s.ttfe_us, |s| s.raw_ttfe_us),
+                "head_us": get(|s| s.head_us),
+                "raw_head_us": get(|s| s.raw_head_us),
+                "head_diff_us": diff(|s| s.head_us, |s| s.raw_head_us),
+            })
+        );
+        return;
+    }
     println!(
         "{}",
         json!({
@@ -888,6 +1046,7 @@ fn measure(args: &[String]) {
             "wall_us": get(|s| s.wall_us),
             "cpu_us": get(|s| s.cpu_us),
             "ttfe_us": get(|s| s.ttfe_us),
+            "head_us": get(|s| s.head_us),
             "allocs": allocs,
             "frames": frames,
             "allocs_per_event": (allocs as f64) / (frames as f64),
