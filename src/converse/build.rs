@@ -135,6 +135,34 @@ fn limit(path: &str, detail: String) -> TranslationError {
 /// assert_eq!(built.warnings.len(), 1); // the cross-region prefix
 /// ```
 pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, TranslationError> {
+    let built = build_value(req, opts)?;
+    let body = serde_json::to_vec(&Value::Object(built.body)).map_err(|e| {
+        TranslationError::invalid("$", format!("body could not be serialized ({e})"))
+    })?;
+    Ok(ConverseBody {
+        path: built.path,
+        body,
+        warnings: built.warnings,
+        model_id: built.model_id,
+        family: built.family,
+    })
+}
+
+/// [`ConverseBody`] with the body still a JSON object: what the native invoke builders take
+/// apart, without writing it out and parsing it back.
+pub(crate) struct ConverseValue {
+    pub path: String,
+    pub body: Map<String, Value>,
+    pub warnings: Vec<Warning>,
+    pub model_id: String,
+    pub family: Family,
+}
+
+/// [`build`] up to the body's serialization.
+pub(crate) fn build_value(
+    req: &ChatRequest,
+    opts: &BuildOptions,
+) -> Result<ConverseValue, TranslationError> {
     if req.model.trim().is_empty() {
         return Err(TranslationError::invalid("model", "no model given"));
     }
@@ -398,15 +426,12 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<ConverseBody, Tra
         );
     }
 
-    let body = serde_json::to_vec(&Value::Object(body)).map_err(|e| {
-        TranslationError::invalid("$", format!("body could not be serialized ({e})"))
-    })?;
     let op = if opts.stream {
         "converse-stream"
     } else {
         "converse"
     };
-    Ok(ConverseBody {
+    Ok(ConverseValue {
         path: format!("/model/{}/{op}", encode_model_id(&resolved.id)),
         body,
         warnings,

@@ -51,6 +51,7 @@ mod normalize;
 mod response;
 mod warning;
 
+pub(crate) use build::build_value;
 pub use build::{
     BuildOptions, ConverseBody, DEFAULT_ANSWER_TOKENS, MAX_CACHE_POINTS, MAX_METADATA,
     MAX_RESPONSE_FIELD_PATHS, MIN_REASONING_BUDGET, build, encode_model_id,

@@ -39,12 +39,8 @@ fn take_arr(m: &mut Map<String, Value>, key: &str) -> Vec<Value> {
 }
 
 impl Conv {
-    /// Takes apart a body made by [`crate::converse::build`].
-    pub(crate) fn parse(body: &[u8]) -> Result<Self, TranslationError> {
-        let v = json::parse(body, "$")?;
-        let Value::Object(mut top) = v else {
-            return Err(TranslationError::invalid("$", "expected an object"));
-        };
+    /// Takes apart the body object [`crate::converse::build`] serializes.
+    pub(crate) fn from_body(mut top: Map<String, Value>) -> Self {
         let mut messages = Vec::new();
         for m in take_arr(&mut top, "messages") {
             let Value::Object(mut m) = m else { continue };
@@ -58,14 +54,14 @@ impl Conv {
                 content: take_arr(&mut m, "content"),
             });
         }
-        Ok(Self {
+        Self {
             messages,
             system: take_arr(&mut top, "system"),
             inference: take_obj(&mut top, "inferenceConfig").unwrap_or_default(),
             tool_config: take_obj(&mut top, "toolConfig"),
             additional: take_obj(&mut top, "additionalModelRequestFields").unwrap_or_default(),
             rest: top,
-        })
+        }
     }
 
     /// Settings that travel as `X-Amzn-Bedrock-*` headers; the rest is reported as dropped.

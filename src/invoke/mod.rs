@@ -192,7 +192,7 @@ pub struct InvokeBody {
 /// the model has no native chat dialect, or when the request holds a part the family's native
 /// body cannot carry (e.g. an image for a prompt-template model), naming the part.
 pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<InvokeBody, TranslationError> {
-    let conv_built = converse::build(req, &opts.clone().stream(false))?;
+    let conv_built = converse::build_value(req, &opts.clone().stream(false))?;
     let base = crate::models::base_id(&req.model, req.base_model.as_deref());
     let dialect = Dialect::of(conv_built.family, &base).ok_or_else(|| {
         TranslationError::new(
@@ -201,7 +201,7 @@ pub fn build(req: &ChatRequest, opts: &BuildOptions) -> Result<InvokeBody, Trans
             format!("no native chat body is known for `{base}`; use Converse"),
         )
     })?;
-    let conv = common::Conv::parse(&conv_built.body)?;
+    let conv = common::Conv::from_body(conv_built.body);
     let mut warnings = conv_built.warnings;
     let mut headers = Vec::new();
     let mut dropped = Vec::new();
