@@ -29,3 +29,12 @@ pub mod translation_error;
 
 pub use eventstream;
 pub use sigv4;
+
+/// Internals exposed for the fuzz targets only (`fuzz/`); not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The fast JSON document parser (`None`: serde_json decides), for the differential target.
+    pub fn json_value(bytes: &[u8]) -> Option<serde_json::Value> {
+        crate::fast_json::value(bytes)
+    }
+}

@@ -21,6 +21,11 @@ pub(crate) fn index(parent: &str, i: usize) -> String {
 
 /// Parses bytes as JSON; `path` names the document in the error.
 pub(crate) fn parse(bytes: &[u8], path: &str) -> Result<Value, TranslationError> {
+    // The same value serde would read, without its per-escape cost on long model text; anything
+    // unusual (and every error) goes to serde.
+    if let Some(v) = crate::fast_json::value(bytes) {
+        return Ok(v);
+    }
     serde_json::from_slice(bytes).map_err(|e| TranslationError::malformed(path, &e))
 }
 
