@@ -102,6 +102,23 @@ fn cpu_us() -> u64 {
         + u64::try_from(ts.tv_nsec).unwrap_or(0) / 1000
 }
 
+/// User and system CPU time (µs) and minor page faults of this process so far (`getrusage`).
+#[allow(unsafe_code)]
+fn rusage() -> (u64, u64, u64) {
+    // SAFETY: an all-zero `rusage` is a valid value, and `getrusage` only writes into it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid out-pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &raw mut ru) };
+    let us = |t: libc::timeval| {
+        u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(t.tv_usec).unwrap_or(0)
+    };
+    (
+        us(ru.ru_utime),
+        us(ru.ru_stime),
+        u64::try_from(ru.ru_minflt).unwrap_or(0),
+    )
+}
+
 /// Peak resident set (VmHWM) in KiB.
 fn vm_hwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -774,6 +791,11 @@ struct Sample {
     wall_us: u64,
     cpu_us: u64,
     ttfe_us: u64,
+    /// `getrusage` deltas: user and system time (µs; the kernel's tick accounting, so coarse
+    /// per call but unbiased as a median over runs) and minor page faults.
+    user_us: u64,
+    sys_us: u64,
+    minflt: u64,
     head_us: u64,
     /// `--paired`: the raw client's time to first event and to the head, right after this call.
     raw_ttfe_us: u64,
@@ -819,6 +841,7 @@ async fn sample(lib: &Lib, workload: u8) -> Sample {
         pause().await;
     }
     let a0 = ALLOCS.load(Ordering::Relaxed);
+    let r0 = rusage();
     let c0 = cpu_us();
     let t0 = Instant::now();
     let (ttfe, events) = if workload == 3 {
@@ -840,7 +863,11 @@ async fn sample(lib: &Lib, workload: u8) -> Sample {
         one(lib, workload).await
     };
     let wall = t0.elapsed();
+    let r1 = rusage();
     Sample {
+        user_us: r1.0 - r0.0,
+        sys_us: r1.1 - r0.1,
+        minflt: r1.2 - r0.2,
         wall_us: u64::try_from(wall.as_micros()).unwrap_or(u64::MAX),
         cpu_us: cpu_us() - c0,
         ttfe_us: u64::try_from(ttfe.as_micros()).unwrap_or(u64::MAX),
@@ -1045,6 +1072,9 @@ fn measure(args: &[String]) {
             "lib": lib, "workload": workload, "runs": runs,
             "wall_us": get(|s| s.wall_us),
             "cpu_us": get(|s| s.cpu_us),
+            "user_us_mean": samples.iter().map(|s| s.user_us).sum::<u64>() / samples.len().max(1) as u64,
+            "sys_us_mean": samples.iter().map(|s| s.sys_us).sum::<u64>() / samples.len().max(1) as u64,
+            "minor_faults": get(|s| s.minflt),
             "ttfe_us": get(|s| s.ttfe_us),
             "head_us": get(|s| s.head_us),
             "allocs": allocs,
