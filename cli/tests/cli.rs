@@ -56,12 +56,7 @@ fn offline_chat_prints_the_fixture_text() {
         "--offline",
         "Explain quantum computing in simple terms",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let want = expected("demo-stream")["text"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(stdout(&o).trim_end(), want);
+    assert_prints_the_demo_answer(&o);
     let err = stderr(&o);
     assert!(err.contains("tokens: 15 in, 92 out"), "{err}");
     assert!(err.contains("cost ~$"), "{err}");
@@ -82,12 +77,18 @@ fn offline_chat_needs_no_ca_certificates() {
         .stdin(Stdio::null())
         .output()
         .expect("run bedrock-wire");
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert_prints_the_demo_answer(&o);
+}
+
+/// The offline demo succeeded and printed the fixture's answer.
+#[track_caller]
+fn assert_prints_the_demo_answer(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
     let want = expected("demo-stream")["text"]
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(stdout(&o).trim_end(), want);
+    assert_eq!(stdout(o).trim_end(), want);
 }
 
 #[test]
