@@ -145,6 +145,9 @@ if os.path.exists(fp):
     print(f"| clean `cargo build --release -j 2`, wall | {fl.get('build_s', 0):.0f} s | {o['build_s']:.0f} s | {s['build_s']:.0f} s | {ratio(o['build_s'], s['build_s'])} | ≤ 0.50: {met(o['build_s'] <= s['build_s'] / 2)} |")
     print(f"| clean `cargo build --release -j 2`, CPU (user+sys) | {fl.get('build_cpu_s', 0):.0f} s | {o['build_cpu_s']:.0f} s | {s['build_cpu_s']:.0f} s | {ratio(o['build_cpu_s'], s['build_cpu_s'])} | ≤ 0.50: {met(o['build_cpu_s'] <= s['build_cpu_s'] / 2)} |")
     print(f"| stripped binary | {fl.get('bytes', 0)/1e6:.2f} MB | {o['bytes']/1e6:.2f} MB | {s['bytes']/1e6:.2f} MB | {ratio(o['bytes'], s['bytes'])} | ≤ 0.40: {met(o['bytes'] <= s['bytes'] * 0.4)} |")
+    if o.get("rss_kb") and s.get("rss_kb"):
+        fr = fl.get("rss_kb") or 0
+        print(f"| peak RSS of the program, one call against the replay server (median of 5; the floor: one unsigned POST, answered 403) | {fr/1024:.1f} MiB ({ratio(fr, s['rss_kb'])} of the SDK's) | {o['rss_kb']/1024:.1f} MiB | {s['rss_kb']/1024:.1f} MiB | {ratio(o['rss_kb'], s['rss_kb'])} | ≤ 0.50: {met(o['rss_kb'] <= s['rss_kb'] / 2)} |")
     print()
     print("Load average (1/5/15 min) when each clean build started: " +
           "; ".join(f"{k}: {v['load']} (after: {v['load_after']})" for k, v in f.items()) + ".")

@@ -95,7 +95,7 @@ fi
 
 # ---------------------------------------------------------------- footprint
 if [ -z "${SKIP_FOOTPRINT:-}" ]; then
-  "$BENCH_DIR/footprint.sh" "$OUT/footprint.jsonl"
+  SERVER="$TARGET/release/bench-server" "$BENCH_DIR/footprint.sh" "$OUT/footprint.jsonl"
 fi
 
 # ---------------------------------------------------------------- report
