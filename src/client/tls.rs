@@ -31,11 +31,7 @@ use crate::error::Error;
 /// ```
 pub fn rustls_config() -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = LazyVerifier::new(provider.clone(), |provider| {
-        rustls_platform_verifier::Verifier::new(provider)
-            .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
-            .map_err(|e| e.to_string())
-    });
+    let verifier = LazyVerifier::new(provider.clone(), platform_verifier);
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::configuration(format!("cannot set up TLS: {e}")))?
@@ -44,6 +40,13 @@ pub fn rustls_config() -> Result<rustls::ClientConfig, Error> {
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
+}
+
+/// The operating system's verifier (on Linux: loads and parses the system CA bundle).
+fn platform_verifier(provider: Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>, String> {
+    rustls_platform_verifier::Verifier::new(provider)
+        .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| e.to_string())
 }
 
 /// How [`LazyVerifier`] makes the real verifier (the platform one; tests count the calls).
@@ -179,9 +182,7 @@ mod tests {
         let counted = calls.clone();
         let v = LazyVerifier::new(provider(), move |p| {
             counted.fetch_add(1, Ordering::SeqCst);
-            rustls_platform_verifier::Verifier::new(p)
-                .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
-                .map_err(|e| e.to_string())
+            platform_verifier(p)
         });
         // Building the ClientHello asks for the schemes: nothing is loaded.
         assert!(!v.supported_verify_schemes().is_empty());

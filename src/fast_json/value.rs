@@ -33,6 +33,21 @@ pub(crate) fn value(bytes: &[u8]) -> Option<Value> {
     (p.pos == bytes.len()).then_some(v)
 }
 
+/// The byte a one-letter escape (after its backslash) stands for.
+fn simple_escape(e: u8) -> Option<u8> {
+    Some(match e {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
+}
+
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -106,40 +121,30 @@ impl Parser<'_> {
         // is.
         let mut out = Vec::with_capacity(2 * stop + 64);
         let mut at = start;
+        let mut stop = stop;
         loop {
-            let rest = self.bytes.get(at..)?;
-            let stop = string_stop(rest)?;
-            out.extend_from_slice(rest.get(..stop)?);
+            out.extend_from_slice(self.bytes.get(at..at + stop)?);
             at += stop;
             match self.bytes.get(at)? {
                 b'"' => {
                     self.pos = at + 1;
                     return String::from_utf8(out).ok();
                 }
-                b'\\' => {
-                    let simple = match self.bytes.get(at + 1)? {
-                        b'"' => b'"',
-                        b'\\' => b'\\',
-                        b'/' => b'/',
-                        b'b' => 0x08,
-                        b'f' => 0x0c,
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'u' => {
-                            self.pos = at + 2;
-                            let c = self.unicode_escape()?;
-                            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-                            at = self.pos;
-                            continue;
-                        }
-                        _ => return None,
-                    };
-                    out.push(simple);
-                    at += 2;
-                }
+                b'\\' => match *self.bytes.get(at + 1)? {
+                    b'u' => {
+                        self.pos = at + 2;
+                        let c = self.unicode_escape()?;
+                        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        at = self.pos;
+                    }
+                    e => {
+                        out.push(simple_escape(e)?);
+                        at += 2;
+                    }
+                },
                 _ => return None, // a raw control character
             }
+            stop = string_stop(self.bytes.get(at..)?)?;
         }
     }
 
